@@ -1,0 +1,125 @@
+package io.streamae.bench;
+
+import io.streamae.model.definition.AutoencoderGraphFactory;
+import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.CellActivation;
+import io.streamae.model.definition.ModelMode;
+import io.streamae.model.inference.AutoencoderNetwork;
+import io.streamae.model.inference.BatchInference;
+import io.streamae.model.training.AutoencoderTrainer;
+import io.streamae.model.training.Dl4jParameters;
+import io.streamae.model.training.EpochStats;
+import io.streamae.model.training.TrainingData;
+import io.streamae.model.training.TrainingOptions;
+import io.streamae.model.training.TrainingResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Throughput of the model: forward passes (windows/s per batch size and thread count) and
+ * training (windows/s). Each thread owns its {@link BatchInference}, as each Flink subtask does.
+ */
+public final class ModelBenchmark {
+  private ModelBenchmark() {}
+
+  /** A benchmark configuration of the composite model. */
+  public record Config(String name, int timesteps, int features, int hidden, int horizon) {
+    public AutoencoderSpec spec() {
+      return AutoencoderSpec.lstm(
+          timesteps, features, horizon, List.of(hidden), CellActivation.TANH, ModelMode.COMPOSITE);
+    }
+  }
+
+  public static final Config A = new Config("A", 9, 1, 100, 8);
+  public static final Config B = new Config("B", 32, 8, 64, 1);
+
+  /** One measured point. */
+  public record Point(String kind, String config, int batch, int threads, double windowsPerSecond) {
+    public String line() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "bench %sconfig=%s batch=%d threads=%d windows_per_s=%.0f",
+          kind.isEmpty() ? "" : kind + " ",
+          config,
+          batch,
+          threads,
+          windowsPerSecond);
+    }
+  }
+
+  /** A network with the initial (seeded, untrained) weights of the spec. */
+  public static AutoencoderNetwork randomNetwork(AutoencoderSpec spec, long seed) {
+    var graph =
+        AutoencoderGraphFactory.create(spec, seed, AutoencoderGraphFactory.Optimizer.kerasAdam(), new double[] {1, 1});
+    return AutoencoderNetwork.of(spec, Dl4jParameters.extract(graph, spec));
+  }
+
+  /** Forward-pass throughput with {@code threads} threads each scoring batches of {@code batch}. */
+  public static Point inference(Config config, int batch, int threads, double seconds) throws InterruptedException {
+    AutoencoderNetwork network = randomNetwork(config.spec(), 7);
+    int size = config.timesteps() * config.features();
+    Random random = new Random(1);
+    float[] windows = new float[batch * size];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = (float) random.nextGaussian();
+    }
+    // Warm-up so the JIT has compiled the kernel before the clock starts.
+    run(network, windows, batch, threads, Math.min(1.0, seconds / 2));
+    long count = run(network, windows, batch, threads, seconds);
+    return new Point("", config.name(), batch, threads, count / seconds);
+  }
+
+  private static long run(AutoencoderNetwork network, float[] windows, int batch, int threads, double seconds)
+      throws InterruptedException {
+    AtomicLong total = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(threads);
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    for (int t = 0; t < threads; t++) {
+      Thread worker =
+          new Thread(
+              () -> {
+                BatchInference inference = new BatchInference(network, batch);
+                long n = 0;
+                while (System.nanoTime() < deadline) {
+                  inference.run(windows, batch);
+                  n += batch;
+                }
+                total.addAndGet(n);
+                done.countDown();
+              },
+              "bench-" + t);
+      worker.start();
+    }
+    done.await();
+    return total.get();
+  }
+
+  /** Training throughput: a few epochs on random windows, speed of the last epoch. */
+  public static Point training(Config config, int batch, int windows, int epochs) {
+    AutoencoderSpec spec = config.spec();
+    Random random = new Random(3);
+    int rows = windows + config.timesteps() + config.horizon() - 1;
+    float[] series = new float[rows * config.features()];
+    for (int i = 0; i < series.length; i++) {
+      series[i] = (float) Math.sin(i * 0.05) + (float) random.nextGaussian() * 0.1f;
+    }
+    TrainingData data =
+        TrainingData.slidingWindows(series, rows, config.features(), config.timesteps(), config.horizon());
+    List<EpochStats> stats = new ArrayList<>();
+    TrainingOptions options =
+        TrainingOptions.builder()
+            .epochs(epochs)
+            .batchSize(batch)
+            .validationFraction(0)
+            .listener(stats::add)
+            .build();
+    long start = System.nanoTime();
+    TrainingResult result = AutoencoderTrainer.train(spec, data, options);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double perSecond = (double) result.trainingWindows() * epochs / seconds;
+    return new Point("train", config.name(), batch, 1, perSecond);
+  }
+}

@@ -1,0 +1,195 @@
+package io.streamae.model.training;
+
+import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.inference.BatchInference;
+import io.streamae.model.io.ModelBundle;
+import io.streamae.model.io.ModelMetadata;
+import io.streamae.tensor.Normalizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Offline training from a history file to a model bundle: fit normalisation, cut sliding windows
+ * per sensor (never across sensors), train, calibrate the threshold on the held-out windows, write
+ * the bundle and an HTML training report next to it.
+ */
+public final class TrainingRunner {
+  private TrainingRunner() {}
+
+  /** What to train and where to put it. */
+  public record Request(
+      HistoryData history,
+      String dataSource,
+      AutoencoderSpec spec,
+      TrainingOptions options,
+      String calibrationMethod,
+      double calibrationParameter,
+      String modelId,
+      String modelVersion) {}
+
+  /** The written bundle and its training outcome. */
+  public record Outcome(ModelBundle bundle, TrainingResult training, double[] validationErrors) {}
+
+  public static Outcome train(Request request) {
+    HistoryData history = request.history();
+    AutoencoderSpec spec = request.spec();
+    int features = history.featureNames().size();
+    if (features != spec.features()) {
+      throw new IllegalArgumentException(
+          String.format("history has %s features, the model expects %s", features, spec.features()));
+    }
+    Normalizer normalizer = fitNormalizer(history);
+    TrainingData data = windows(history, normalizer, spec.timesteps(), spec.predictedSteps());
+    TrainingResult result = AutoencoderTrainer.train(spec, data, request.options());
+
+    int first = result.trainingWindows();
+    int heldOut = result.validationWindows();
+    // Without a validation split the threshold comes from the training windows themselves.
+    int from = heldOut > 0 ? first : 0;
+    int count = heldOut > 0 ? heldOut : first;
+    double[] errors = windowErrors(result, data, from, count);
+    String kind = spec.mode().reconstructs() ? "reconstruction" : "prediction";
+    ModelMetadata.Calibration calibration =
+        ThresholdCalibrator.calibrate(
+            request.calibrationMethod(), request.calibrationParameter(), kind, errors);
+
+    Map<String, Object> opts = new LinkedHashMap<>();
+    TrainingOptions o = request.options();
+    opts.put("batchSize", o.batchSize());
+    opts.put("learningRate", o.optimizer().learningRate());
+    opts.put("validationFraction", o.validationFraction());
+    opts.put("earlyStoppingPatience", o.earlyStoppingPatience());
+    opts.put("reconstructionWeight", o.reconstructionWeight());
+    opts.put("predictionWeight", o.predictionWeight());
+    opts.put("inputNoise", o.inputNoise());
+    opts.put("maskProbability", o.maskProbability());
+    ModelMetadata metadata =
+        new ModelMetadata(
+            ModelBundle.FORMAT_VERSION,
+            request.modelId(),
+            request.modelVersion(),
+            Instant.now().toString(),
+            spec,
+            history.featureNames(),
+            new ModelMetadata.Normalization(normalizer.mean(), normalizer.std()),
+            calibration,
+            new ModelMetadata.Provenance(
+                request.dataSource(),
+                history.sha256(),
+                history.usableRows(),
+                result.trainingWindows(),
+                result.validationWindows(),
+                result.history().size(),
+                result.bestEpoch(),
+                result.finalTrainLoss(),
+                result.finalValidationLoss(),
+                o.seed(),
+                opts,
+                libraries()),
+            null);
+    return new Outcome(ModelBundle.of(metadata, result.network()), result, errors);
+  }
+
+  /** Trains and writes {@code bundle} plus {@code <bundle>.report.html}. */
+  public static Outcome trainAndWrite(Request request, Path bundle) throws IOException {
+    Outcome outcome = train(request);
+    outcome.bundle().write(bundle);
+    TrainingReport.write(outcome, reportPath(bundle));
+    return outcome;
+  }
+
+  public static Path reportPath(Path bundle) {
+    return bundle.resolveSibling(bundle.getFileName() + ".report.html");
+  }
+
+  static Normalizer fitNormalizer(HistoryData history) {
+    int features = history.featureNames().size();
+    int rows = (int) history.usableRows();
+    float[] all = new float[rows * features];
+    int at = 0;
+    for (HistoryData.Series s : history.series().values()) {
+      System.arraycopy(s.values(), 0, all, at, s.values().length);
+      at += s.values().length;
+    }
+    return Normalizer.fit(all, rows, features);
+  }
+
+  /** Normalised sliding windows of every sensor with enough rows, concatenated. */
+  static TrainingData windows(HistoryData history, Normalizer normalizer, int timesteps, int horizon) {
+    int features = history.featureNames().size();
+    List<TrainingData> parts = new java.util.ArrayList<>();
+    for (HistoryData.Series s : history.series().values()) {
+      if (s.rows() < timesteps + horizon) {
+        continue;
+      }
+      float[] values = s.values().clone();
+      normalizer.normalize(values, 0, s.rows());
+      parts.add(TrainingData.slidingWindows(values, s.rows(), features, timesteps, horizon));
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "no sensor has the %s rows one window of %s steps plus %s predicted steps needs",
+              timesteps + horizon, timesteps, horizon));
+    }
+    int count = parts.stream().mapToInt(TrainingData::count).sum();
+    float[] windows = new float[count * timesteps * features];
+    float[] futures = new float[count * horizon * features];
+    int w = 0;
+    int f = 0;
+    for (TrainingData p : parts) {
+      System.arraycopy(p.windows(), 0, windows, w, p.windows().length);
+      System.arraycopy(p.futures(), 0, futures, f, p.futures().length);
+      w += p.windows().length;
+      f += p.futures().length;
+    }
+    return new TrainingData(count, timesteps, features, horizon, windows, futures);
+  }
+
+  /** Per-window error the threshold applies to: reconstruction MSE, else prediction MSE. */
+  static double[] windowErrors(TrainingResult result, TrainingData data, int from, int count) {
+    AutoencoderSpec spec = result.network().spec();
+    int batch = 256;
+    BatchInference inference = new BatchInference(result.network(), batch);
+    int window = spec.timesteps() * spec.features();
+    int future = spec.predictedSteps() * spec.features();
+    float[] buffer = new float[batch * window];
+    double[] errors = new double[count];
+    for (int start = 0; start < count; start += batch) {
+      int n = Math.min(batch, count - start);
+      System.arraycopy(data.windows(), (from + start) * window, buffer, 0, n * window);
+      inference.run(buffer, n);
+      for (int s = 0; s < n; s++) {
+        if (spec.mode().reconstructs()) {
+          errors[start + s] = inference.windowErrors()[s];
+        } else {
+          double sum = 0;
+          for (int i = 0; i < future; i++) {
+            double d = inference.prediction()[s * future + i] - data.futures()[(from + start + s) * future + i];
+            sum += d * d;
+          }
+          errors[start + s] = sum / future;
+        }
+      }
+    }
+    return errors;
+  }
+
+  static Map<String, String> libraries() {
+    Map<String, String> libs = new LinkedHashMap<>();
+    libs.put("java", System.getProperty("java.version"));
+    libs.put("nd4j", packageVersion(org.nd4j.linalg.factory.Nd4j.class, "1.0.0-M2.1"));
+    libs.put("deeplearning4j", packageVersion(org.deeplearning4j.nn.graph.ComputationGraph.class, "1.0.0-M2.1"));
+    libs.put("streamae", packageVersion(TrainingRunner.class, "dev"));
+    return libs;
+  }
+
+  private static String packageVersion(Class<?> type, String fallback) {
+    String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
+    return v == null ? fallback : v;
+  }
+}
