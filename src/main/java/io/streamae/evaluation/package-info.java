@@ -1,0 +1,11 @@
+/**
+ * Offline evaluation of anomaly scores with the Numenta Anomaly Benchmark (NAB): reading NAB data
+ * series ({@link io.streamae.evaluation.NabSeries}) and label windows ({@link
+ * io.streamae.evaluation.NabLabels}), writing and reading NAB results files ({@link
+ * io.streamae.evaluation.NabResultsFile}), and NAB's window-based scoring with threshold
+ * optimisation and normalisation per application profile ({@link
+ * io.streamae.evaluation.NabScorer}, {@link io.streamae.evaluation.NabProfile}). Pure Java, no
+ * Flink: the {@code evaluate} command runs it on files, and every timestamp is a naive local time
+ * converted to epoch milliseconds as if UTC.
+ */
+package io.streamae.evaluation;

@@ -1,0 +1,161 @@
+package io.streamae.job;
+
+import io.streamae.ingest.ParseReadingsFunction;
+import io.streamae.ingest.RawReading;
+import io.streamae.ingest.ReadingParser;
+import io.streamae.ingest.RejectReason;
+import io.streamae.ingest.SensorReading;
+import io.streamae.scoring.ScoreWindowsFunction;
+import io.streamae.sink.AnomalyRecord;
+import io.streamae.sink.DeadLetter;
+import io.streamae.sink.RecordJson;
+import io.streamae.tensor.TensorLayout;
+import io.streamae.window.AssembleWindowFunction;
+import io.streamae.window.SensorWindow;
+import io.streamae.window.WindowSpec;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The scoring dataflow, independent of where readings come from and where results go:
+ *
+ * <pre>
+ * raw readings ─► parse-readings ─► assign-timestamps ─► keyBy(sensorId) ─► assemble-windows
+ *                     │ dead letters                                            │ late readings
+ *                     ▼                                                         ▼
+ *               dead-letter stream ◄────────── route-results ◄── score-windows (keyed map)
+ *                                                    │ OK records
+ *                                                    ▼
+ *                                               result stream
+ * </pre>
+ *
+ * Operator uids are stable (savepoints depend on them) and equal their names.
+ */
+public final class AnomalyDetectionJob {
+  public static final String PARSE = "parse-readings";
+  public static final String TIMESTAMPS = "assign-timestamps";
+  public static final String WINDOWS = "assemble-windows";
+  public static final String SCORE = "score-windows";
+  public static final String ROUTE = "route-results";
+  public static final String LATE = "late-to-dead-letters";
+  public static final String RESULTS_SINK = "results-sink";
+  public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+
+  static final OutputTag<DeadLetter> FAILED_SCORES =
+      new OutputTag<>("failed-scores", TypeInformation.of(DeadLetter.class));
+
+  private final JobConfig config;
+  private final TensorLayout layout;
+
+  /**
+   * @param layout the model's window layout (read from the bundle when the job is built)
+   */
+  public AnomalyDetectionJob(JobConfig config, TensorLayout layout) {
+    if (config.windowSize() != null && config.windowSize() != layout.timesteps()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "window.size (%s) does not match the model, which was trained on windows of %s readings",
+              config.windowSize(), layout.timesteps()));
+    }
+    if (config.windowSlide() > layout.timesteps()) {
+      throw new IllegalArgumentException(
+          String.format("window.slide (%s) must not exceed window.size (%s)", config.windowSlide(), layout.timesteps()));
+    }
+    this.config = config;
+    this.layout = layout;
+  }
+
+  /** The job's two outputs. */
+  public record Outputs(DataStream<AnomalyRecord> results, DataStream<DeadLetter> deadLetters) {
+    public void sinkTo(Sink<AnomalyRecord> resultSink, Sink<DeadLetter> deadLetterSink) {
+      results.sinkTo(resultSink).name(RESULTS_SINK).uid(RESULTS_SINK);
+      deadLetters.sinkTo(deadLetterSink).name(DEAD_LETTER_SINK).uid(DEAD_LETTER_SINK);
+    }
+  }
+
+  public Outputs build(DataStream<RawReading> raw) {
+    ReadingParser parser =
+        ReadingParser.builder(layout.featureNames()).maxFutureSkew(config.maxFutureSkew()).build();
+    SingleOutputStreamOperator<SensorReading> readings =
+        raw.process(new ParseReadingsFunction(parser)).name(PARSE).uid(PARSE);
+
+    WatermarkStrategy<SensorReading> watermarks =
+        WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+            .withTimestampAssigner((reading, previous) -> reading.timestamp())
+            .withIdleness(config.idleTimeout());
+    DataStream<SensorReading> timed =
+        readings.assignTimestampsAndWatermarks(watermarks).name(TIMESTAMPS).uid(TIMESTAMPS);
+
+    WindowSpec spec =
+        new WindowSpec(layout.timesteps(), config.windowSlide(), layout.features(), config.maxGap(), config.gapPolicy());
+    SingleOutputStreamOperator<SensorWindow> windows =
+        timed
+            .keyBy(SensorReading::sensorId)
+            .process(new AssembleWindowFunction(spec, config.stateTtl()))
+            .name(WINDOWS)
+            .uid(WINDOWS);
+
+    SingleOutputStreamOperator<AnomalyRecord> results =
+        windows
+            .keyBy(SensorWindow::sensorId)
+            .map(new ScoreWindowsFunction(config.modelPath(), layout))
+            .name(SCORE)
+            .uid(SCORE)
+            .process(new RouteResults())
+            .name(ROUTE)
+            .uid(ROUTE);
+
+    List<String> features = layout.featureNames();
+    DataStream<DeadLetter> late =
+        windows
+            .getSideOutput(AssembleWindowFunction.LATE_READINGS)
+            .map(reading -> lateLetter(reading, features))
+            .returns(TypeInformation.of(DeadLetter.class))
+            .name(LATE)
+            .uid(LATE);
+    DataStream<DeadLetter> deadLetters =
+        readings
+            .getSideOutput(ParseReadingsFunction.DEAD_LETTERS)
+            .union(late, results.getSideOutput(FAILED_SCORES));
+    return new Outputs(results, deadLetters);
+  }
+
+  static DeadLetter lateLetter(SensorReading reading, List<String> features) {
+    return new DeadLetter(
+        RecordJson.reading(reading, features),
+        "sensor:" + reading.sensorId(),
+        "window",
+        RejectReason.LATE_READING.name(),
+        String.format("reading at %d arrived behind the watermark", reading.timestamp()),
+        System.currentTimeMillis());
+  }
+
+  /** OK records go on; the rest become dead letters with their status as the reason. */
+  static final class RouteResults extends ProcessFunction<AnomalyRecord, AnomalyRecord> {
+    @Override
+    public void processElement(AnomalyRecord record, Context ctx, Collector<AnomalyRecord> out) {
+      if (record.ok()) {
+        out.collect(record);
+      } else {
+        String status = record.status();
+        int colon = status.indexOf(':');
+        ctx.output(
+            FAILED_SCORES,
+            new DeadLetter(
+                RecordJson.result(record).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "sensor:" + record.sensorId(),
+                "score",
+                colon < 0 ? status : status.substring(0, colon),
+                status,
+                System.currentTimeMillis()));
+      }
+    }
+  }
+}

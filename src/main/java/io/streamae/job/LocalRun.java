@@ -1,0 +1,296 @@
+package io.streamae.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.ingest.RawReading;
+import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.CellActivation;
+import io.streamae.model.definition.ModelMode;
+import io.streamae.model.io.ModelBundle;
+import io.streamae.model.training.HistoryData;
+import io.streamae.model.training.TrainingListener;
+import io.streamae.model.training.TrainingOptions;
+import io.streamae.model.training.TrainingRunner;
+import io.streamae.scoring.ModelLoader;
+import io.streamae.sink.JsonLinesFileSink;
+import io.streamae.sink.RecordJson;
+import io.streamae.source.GeneratedReadings;
+import io.streamae.source.NabSample;
+import io.streamae.source.SyntheticSensors;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The embedded default: runs the scoring job in a local Flink environment on a built-in source
+ * (synthetic machines with injected faults, the bundled NAB machine-temperature series, or a
+ * JSON-lines file), trains a model on the source's normal prefix when none is given, writes
+ * results and dead letters as JSON lines and prints a summary of what was found.
+ */
+public final class LocalRun {
+  private final JobConfig config;
+  private final Configuration flinkConfig;
+  private final PrintStream out;
+
+  public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out) {
+    this.config = config;
+    this.flinkConfig = flinkConfig;
+    this.out = out;
+  }
+
+  /** What the run did, for the summary and for tests. */
+  public record Result(
+      String modelPath,
+      long readings,
+      long windows,
+      long anomalies,
+      long deadLetters,
+      double seconds,
+      Map<String, long[]> perSensor,
+      List<String> knownFailures) {}
+
+  public Result run() throws Exception {
+    Path outDir = Paths.get(config.outputPath()).toAbsolutePath().getParent();
+    String modelPath = config.modelPath();
+    if (modelPath == null || modelPath.isBlank()) {
+      Path model = outDir.resolve(config.source() + "-model.sae");
+      if (!Files.exists(model)) {
+        trainDemoModel(model);
+      } else {
+        out.printf(Locale.ROOT, "using model %s (delete it to retrain)%n", model);
+      }
+      modelPath = model.toString();
+    }
+    JobConfig effective = config.withModelPath(modelPath);
+    ModelBundle bundle = ModelLoader.load(modelPath);
+
+    Configuration conf = new Configuration(flinkConfig);
+    setIfMissing(conf, CoreOptions.DEFAULT_PARALLELISM, 2);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    setIfMissing(conf, CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofSeconds(10));
+    setIfMissing(conf, RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    setIfMissing(conf, RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+
+    Source source = source(env);
+    AnomalyDetectionJob job = new AnomalyDetectionJob(effective, bundle.layout());
+    AnomalyDetectionJob.Outputs outputs = job.build(source.stream());
+    outputs.results()
+        .sinkTo(new JsonLinesFileSink<>(config.outputPath(), RecordJson::result))
+        .name(AnomalyDetectionJob.RESULTS_SINK).uid(AnomalyDetectionJob.RESULTS_SINK).setParallelism(1);
+    outputs.deadLetters()
+        .sinkTo(new JsonLinesFileSink<>(config.deadLetterPath(), RecordJson::deadLetter))
+        .name(AnomalyDetectionJob.DEAD_LETTER_SINK).uid(AnomalyDetectionJob.DEAD_LETTER_SINK).setParallelism(1);
+
+    out.printf(Locale.ROOT, "running the scoring job locally: %s, model %s, windows of %d readings, slide %d%n",
+        source.description(), bundle.versionLabel(), bundle.layout().timesteps(), config.windowSlide());
+    long start = System.nanoTime();
+    JobExecutionResult result = env.execute("streamae-" + config.source());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return summarize(modelPath, source, seconds, result);
+  }
+
+  private static <T> void setIfMissing(Configuration conf, org.apache.flink.configuration.ConfigOption<T> option, T value) {
+    if (!conf.contains(option)) {
+      conf.set(option, value);
+    }
+  }
+
+  private record Source(DataStream<RawReading> stream, String description, long readings, List<Episode> known) {}
+
+  /** A known failure to look for in the results. */
+  private record Episode(String sensorId, String what, long start, long end) {}
+
+  private Source source(StreamExecutionEnvironment env) throws IOException {
+    switch (config.source()) {
+      case "generator" -> {
+        SyntheticSensors sensors = sensors();
+        DataStream<RawReading> stream =
+            env.fromSource(GeneratedReadings.source(sensors, config.generatorPoisonEvery()),
+                    WatermarkStrategy.noWatermarks(), "synthetic-sensors")
+                .setParallelism(1)
+                .uid("synthetic-sensors");
+        List<Episode> known = new ArrayList<>();
+        for (SyntheticSensors.Fault f : sensors.faults()) {
+          known.add(new Episode(f.sensorId(), f.kind(), f.start(), f.end()));
+        }
+        return new Source(stream,
+            String.format(Locale.ROOT, "%d synthetic machines × %d readings", sensors.sensors(), sensors.readingsPerSensor()),
+            sensors.total(), known);
+      }
+      case "nab" -> {
+        NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
+        List<Episode> known = new ArrayList<>();
+        if (config.sourcePath() == null) {
+          for (NabSample.Window w : NabSample.bundledWindows()) {
+            known.add(new Episode(sample.sensorId(), "labelled anomaly window (NAB)", w.start(), w.end()));
+          }
+        }
+        DataStream<RawReading> stream =
+            env.fromData(sample.readings(), TypeInformation.of(RawReading.class)).uid("nab-sample");
+        return new Source(stream, "NAB series " + sample.sensorId() + " (" + sample.rows() + " readings)", sample.rows(), known);
+      }
+      case "file" -> {
+        List<RawReading> lines = new ArrayList<>();
+        Path file = Paths.get(config.sourcePath());
+        List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < text.size(); i++) {
+          if (!text.get(i).isBlank()) {
+            lines.add(new RawReading(text.get(i).getBytes(StandardCharsets.UTF_8), "file:" + file.getFileName() + ":" + (i + 1), 0L));
+          }
+        }
+        DataStream<RawReading> stream = env.fromData(lines, TypeInformation.of(RawReading.class)).uid("file-readings");
+        return new Source(stream, "file " + file + " (" + lines.size() + " lines)", lines.size(), List.of());
+      }
+      default -> throw new IllegalArgumentException(
+          String.format("source.kind (%s) cannot run locally; use generator, nab or file (Kafka runs through jobs/)", config.source()));
+    }
+  }
+
+  private SyntheticSensors sensors() {
+    return new SyntheticSensors(config.generatorSensors(), config.generatorReadings(), config.generatorInterval().toMillis(), 7);
+  }
+
+  /** Trains a model on the source's normal history: the generator's fault-free prefix, or NAB's first week. */
+  private void trainDemoModel(Path model) throws IOException {
+    HistoryData history;
+    AutoencoderSpec spec;
+    int epochs;
+    switch (config.source()) {
+      case "generator" -> {
+        SyntheticSensors sensors = sensors();
+        int rows = sensors.normalPrefix();
+        Map<String, HistoryData.Series> series = new LinkedHashMap<>();
+        for (int s = 0; s < sensors.sensors(); s++) {
+          long[] ts = new long[rows];
+          float[] values = new float[rows * 3];
+          for (int i = 0; i < rows; i++) {
+            ts[i] = sensors.timestamp(i);
+            System.arraycopy(sensors.values(s, i), 0, values, i * 3, 3);
+          }
+          series.put(SyntheticSensors.sensorId(s), new HistoryData.Series(ts, values));
+        }
+        history = new HistoryData(SyntheticSensors.FEATURES, series, (long) rows * sensors.sensors(), List.of(), 0, "generated");
+        spec = AutoencoderSpec.lstm(config.windowSize() == null ? 32 : config.windowSize(), 3, 1, List.of(32), CellActivation.TANH, ModelMode.COMPOSITE);
+        epochs = 8;
+      }
+      case "nab" -> {
+        NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
+        int rows = Math.min(2000, (int) (sample.rows() * 0.15));
+        long[] ts = java.util.Arrays.copyOf(sample.timestamps(), rows);
+        float[] values = java.util.Arrays.copyOf(sample.values(), rows);
+        history = new HistoryData(NabSample.FEATURES, Map.of(sample.sensorId(), new HistoryData.Series(ts, values)), rows, List.of(), 0, "nab-prefix");
+        spec = AutoencoderSpec.lstm(config.windowSize() == null ? 24 : config.windowSize(), 1, 1, List.of(32), CellActivation.TANH, ModelMode.COMPOSITE);
+        epochs = 15;
+      }
+      default -> throw new IllegalArgumentException(
+          String.format("model.path must be set for source.kind %s (train one with the train command)", config.source()));
+    }
+    out.printf(Locale.ROOT, "no model given: training %s on %,d normal readings (%d epochs) → %s%n",
+        spec.kind().name().toLowerCase(Locale.ROOT) + " " + spec.mode().name().toLowerCase(Locale.ROOT) + " autoencoder",
+        history.usableRows(), epochs, model);
+    long start = System.nanoTime();
+    TrainingOptions options = TrainingOptions.builder().epochs(epochs).batchSize(64).seed(42).validationFraction(0.2).listener(TrainingListener.NONE).build();
+    TrainingRunner.Outcome outcome = TrainingRunner.trainAndWrite(
+        new TrainingRunner.Request(history, "built-in " + config.source() + " normal prefix", spec, options, "percentile", 99.5, "demo-" + config.source(), "1"),
+        model);
+    out.printf(Locale.ROOT, "trained in %.1f s, threshold %.4f%n", (System.nanoTime() - start) / 1e9, outcome.bundle().threshold());
+  }
+
+  private Result summarize(String modelPath, Source source, double seconds, JobExecutionResult result) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, long[]> perSensor = new TreeMap<>(); // windows, anomalies, first anomaly ts
+    Map<String, List<Long>> anomalyTimes = new LinkedHashMap<>();
+    long windows = 0;
+    long anomalies = 0;
+    for (String line : Files.readAllLines(Paths.get(config.outputPath()), StandardCharsets.UTF_8)) {
+      JsonNode r = json.readTree(line);
+      String sensor = r.get("sensorId").asText();
+      long[] s = perSensor.computeIfAbsent(sensor, k -> new long[] {0, 0, Long.MAX_VALUE});
+      s[0]++;
+      windows++;
+      if (r.get("anomalous").asBoolean()) {
+        s[1]++;
+        anomalies++;
+        long end = r.get("windowEnd").asLong();
+        s[2] = Math.min(s[2], end);
+        anomalyTimes.computeIfAbsent(sensor, k -> new ArrayList<>()).add(end);
+      }
+    }
+    Map<String, Integer> reasons = new TreeMap<>();
+    long dead = 0;
+    for (String line : Files.readAllLines(Paths.get(config.deadLetterPath()), StandardCharsets.UTF_8)) {
+      reasons.merge(json.readTree(line).get("reason").asText(), 1, Integer::sum);
+      dead++;
+    }
+
+    out.printf(Locale.ROOT, "%njob finished in %.1f s: %,d readings → %,d windows scored, %,d anomalous (%,.0f readings/s end to end)%n",
+        seconds, source.readings(), windows, anomalies, source.readings() / seconds);
+    out.printf(Locale.ROOT, "%n%-22s %9s %10s %20s%n", "sensor", "windows", "anomalous", "first anomaly");
+    for (Map.Entry<String, long[]> e : perSensor.entrySet()) {
+      long[] s = e.getValue();
+      out.printf(Locale.ROOT, "%-22s %,9d %,10d %20s%n", e.getKey(), s[0], s[1], s[2] == Long.MAX_VALUE ? "-" : fmt(s[2]));
+    }
+    List<String> known = new ArrayList<>();
+    if (!source.known().isEmpty()) {
+      out.printf(Locale.ROOT, "%nknown failures:%n");
+      for (Episode ep : source.known()) {
+        Long first = null;
+        int count = 0;
+        for (long t : anomalyTimes.getOrDefault(ep.sensorId(), List.of())) {
+          if (t >= ep.start() && t <= ep.end()) {
+            count++;
+            first = first == null ? t : Math.min(first, t);
+          }
+        }
+        String verdict = first == null
+            ? "NOT flagged"
+            : String.format(Locale.ROOT, "flagged %s after onset, %s before the end (%d anomalous windows)",
+                duration(first - ep.start()), duration(ep.end() - first), count);
+        String line = String.format(Locale.ROOT, "  %-20s %-36s %s → %s: %s", ep.sensorId(), ep.what(), fmt(ep.start()), fmt(ep.end()), verdict);
+        known.add(line);
+        out.println(line);
+      }
+    }
+    out.printf(Locale.ROOT, "%ndead letters: %,d %s%n", dead, reasons.isEmpty() ? "" : reasons.toString());
+    out.printf(Locale.ROOT, "results:      %s%ndead letters: %s%n", config.outputPath(), config.deadLetterPath());
+    return new Result(modelPath, source.readings(), windows, anomalies, dead, seconds, perSensor, known);
+  }
+
+  private static String fmt(long epochMillis) {
+    return Instant.ofEpochMilli(epochMillis).toString().replace("T", " ").replace(":00Z", "").replace("Z", "");
+  }
+
+  private static String duration(long millis) {
+    long minutes = Math.abs(millis) / 60_000;
+    if (minutes < 120) {
+      return minutes + " min";
+    }
+    if (minutes < 48 * 60) {
+      return String.format(Locale.ROOT, "%.1f h", minutes / 60.0);
+    }
+    return String.format(Locale.ROOT, "%.1f days", minutes / 1440.0);
+  }
+}

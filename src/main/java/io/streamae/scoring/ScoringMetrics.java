@@ -1,0 +1,20 @@
+package io.streamae.scoring;
+
+/**
+ * Metric names of the scoring job. A dashboard sees them under the operator's scope, e.g. {@code
+ * <host>.taskmanager.<tm>.<job>.score-windows.<subtask>.anomaly.scoring.windowsScored}; with the
+ * Prometheus reporter: {@code flink_taskmanager_job_task_operator_anomaly_scoring_windowsScored}.
+ */
+public final class ScoringMetrics {
+  public static final String GROUP = "anomaly";
+  public static final String SCORING = "scoring";
+  public static final String MODEL = "model";
+  public static final String WINDOWS_SCORED = "windowsScored";
+  public static final String ANOMALIES = "anomalies";
+  public static final String SCORING_FAILURES = "scoringFailures";
+  public static final String SCORING_LATENCY_MS = "scoringLatencyMs";
+  public static final String MODEL_VERSION = "version";
+  public static final String MODEL_LOADED_AT = "loadedAt";
+
+  private ScoringMetrics() {}
+}

@@ -1,0 +1,81 @@
+package io.streamae.sink;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The result of scoring one window: everything a dashboard needs without joins.
+ *
+ * @param windowStart event time of the window's first reading, epoch ms
+ * @param windowEnd event time of the window's last reading; also the record's event time
+ * @param reconstructionError mean squared reconstruction error over the window, in normalised
+ *     units (NaN for a prediction-only model)
+ * @param featureNames the model's features, the order of every per-feature array
+ * @param featureErrors per-feature mean squared reconstruction error, normalised units
+ * @param attribution each feature's share of the reconstruction error, summing to 1
+ * @param predictions next-step predictions {@code [horizon, features]} in original units
+ * @param predictionTimestamps the event times the predictions are for
+ * @param predictionError mean squared error (normalised units) of the previous window's
+ *     prediction against the readings that then arrived; NaN when none can be compared
+ * @param anomalyScore score in [0, 1]: 0.5 at the calibrated threshold, growing with the error
+ * @param anomalous whether the window's error exceeds the threshold
+ * @param filledValues steps of the window filled across a gap rather than measured
+ * @param status {@code OK}, or why the window could not be scored
+ */
+public record AnomalyRecord(
+    String sensorId,
+    long windowStart,
+    long windowEnd,
+    double reconstructionError,
+    String[] featureNames,
+    float[] featureErrors,
+    float[] attribution,
+    float[] predictions,
+    long[] predictionTimestamps,
+    double predictionError,
+    double anomalyScore,
+    double threshold,
+    boolean anomalous,
+    int filledValues,
+    String modelVersion,
+    String status) {
+
+  public static final String OK = "OK";
+
+  public boolean ok() {
+    return OK.equals(status);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AnomalyRecord r
+        && sensorId.equals(r.sensorId)
+        && windowStart == r.windowStart
+        && windowEnd == r.windowEnd
+        && Double.compare(reconstructionError, r.reconstructionError) == 0
+        && Arrays.equals(featureNames, r.featureNames)
+        && Arrays.equals(featureErrors, r.featureErrors)
+        && Arrays.equals(attribution, r.attribution)
+        && Arrays.equals(predictions, r.predictions)
+        && Arrays.equals(predictionTimestamps, r.predictionTimestamps)
+        && Double.compare(predictionError, r.predictionError) == 0
+        && Double.compare(anomalyScore, r.anomalyScore) == 0
+        && Double.compare(threshold, r.threshold) == 0
+        && anomalous == r.anomalous
+        && filledValues == r.filledValues
+        && Objects.equals(modelVersion, r.modelVersion)
+        && Objects.equals(status, r.status);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(sensorId, windowStart, windowEnd, reconstructionError, anomalous, status);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "AnomalyRecord[%s %d..%d error=%.5f score=%.3f anomalous=%s %s]",
+        sensorId, windowStart, windowEnd, reconstructionError, anomalyScore, anomalous, status);
+  }
+}
