@@ -25,8 +25,9 @@ import org.apache.flink.util.OutputTag;
  * trails the newest reading by the configured out-of-orderness), then joins the sensor's buffer
  * in order. Readings at or behind the watermark go to {@link #LATE_READINGS}; a second reading
  * with the same timestamp is dropped as a duplicate. Both are counted. Every emitted window
- * carries the event time of its last reading. State expires after {@code stateTtl} without
- * readings, so sensors that go silent cost nothing.
+ * carries the event time of its last reading. A sensor's window buffer expires after {@code
+ * stateTtl} without readings, so sensors that go silent cost nothing; readings still waiting for
+ * the watermark never expire, so none is lost silently.
  */
 public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorReading, SensorWindow> {
   public static final OutputTag<SensorReading> LATE_READINGS =
@@ -63,7 +64,7 @@ public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorR
     MapStateDescriptor<Long, float[]> pendingDescriptor =
         new MapStateDescriptor<>(
             "pending-readings", Types.LONG, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
-    pendingDescriptor.enableTimeToLive(ttl);
+    // No TTL here: a pending reading always leaves through its timer, never by expiry.
     pending = getRuntimeContext().getMapState(pendingDescriptor);
 
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("anomaly").addGroup("window");
@@ -98,7 +99,7 @@ public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorR
       throws Exception {
     float[] values = pending.get(timestamp);
     if (values == null) {
-      return; // expired with the sensor's state
+      return;
     }
     pending.remove(timestamp);
     WindowState state = buffer.value();

@@ -24,13 +24,16 @@ public final class AutoencoderNetwork {
   private final Head prediction;
   private final List<Dense> denseLayers = new ArrayList<>();
   private final int maxWidth;
+  // Arrays, not lists, on the hot path: iterating a list allocates an iterator per call.
+  private final Lstm[] encoderLayers;
+  private final Dense[] denseArray;
 
   record Lstm(int nIn, int hidden, float[] w, float[] rw, float[] b) {}
 
   /** Fully connected layer {@code y = act(x W + b)}, W {@code [nIn, nOut]} (or transposed). */
   record Dense(int nIn, int nOut, float[] w, boolean transposed, float[] b, boolean linear) {}
 
-  record Head(int steps, List<Lstm> layers, Dense output) {}
+  record Head(int steps, Lstm[] layers, Dense output) {}
 
   private AutoencoderNetwork(AutoencoderSpec spec, ParameterSet parameters) {
     this.spec = spec;
@@ -61,6 +64,8 @@ public final class AutoencoderNetwork {
       }
     }
     this.maxWidth = width;
+    this.encoderLayers = encoder.toArray(Lstm[]::new);
+    this.denseArray = denseLayers.toArray(Dense[]::new);
   }
 
   /**
@@ -117,7 +122,7 @@ public final class AutoencoderNetwork {
             false,
             p.require(out + "/b", 1, spec.features()).data(),
             true);
-    return new Head(steps, layers, output);
+    return new Head(steps, layers.toArray(Lstm[]::new), output);
   }
 
   private void buildDense(ParameterSet p) {
@@ -200,14 +205,13 @@ public final class AutoencoderNetwork {
     float[] in = window;
     int inOffset = offset;
     float[] out = ws.seqA;
-    for (int i = 0; i < encoder.size(); i++) {
-      Lstm layer = encoder.get(i);
+    for (Lstm layer : encoderLayers) {
       runLstm(layer, act, in, inOffset, spec.timesteps(), false, out, ws);
       in = out;
       inOffset = 0;
       out = out == ws.seqA ? ws.seqB : ws.seqA;
     }
-    int encodingSize = encoder.get(encoder.size() - 1).hidden();
+    int encodingSize = encoderLayers[encoderLayers.length - 1].hidden();
     System.arraycopy(in, (spec.timesteps() - 1) * encodingSize, ws.encoding, 0, encodingSize);
     if (this.reconstruction != null) {
       runHead(this.reconstruction, act, reconstruction, reconOffset, ws);
@@ -330,9 +334,9 @@ public final class AutoencoderNetwork {
     float[] in = window;
     int inOffset = offset;
     CellActivation act = spec.activation();
-    for (int l = 0; l < denseLayers.size(); l++) {
-      Dense d = denseLayers.get(l);
-      boolean last = l == denseLayers.size() - 1;
+    for (int l = 0; l < denseArray.length; l++) {
+      Dense d = denseArray[l];
+      boolean last = l == denseArray.length - 1;
       float[] out = last ? dst : (in == ws.seqA ? ws.seqB : ws.seqA);
       int outOffset = last ? dstOffset : 0;
       System.arraycopy(d.b(), 0, out, outOffset, d.nOut());

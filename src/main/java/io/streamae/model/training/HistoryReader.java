@@ -96,7 +96,7 @@ public final class HistoryReader {
             .setSkipHeaderRecord(true)
             .setIgnoreSurroundingSpaces(true)
             .setIgnoreEmptyLines(true)
-            .get();
+            .build();
     try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
       List<String> header = parser.getHeaderNames();
       String ts = timestampColumn != null ? timestampColumn : firstPresent(header, "timestamp", "ts", "time");
