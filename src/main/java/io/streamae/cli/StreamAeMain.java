@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       TrainCommand.class,
+      ScoreCommand.class,
       ExamplesCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -20,6 +21,7 @@ public final class StreamAeMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    NativeMemory.configure();
     System.exit(execute(args));
   }
 

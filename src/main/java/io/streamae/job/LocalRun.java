@@ -194,7 +194,7 @@ public final class LocalRun {
         }
         history = new HistoryData(SyntheticSensors.FEATURES, series, (long) rows * sensors.sensors(), List.of(), 0, "generated");
         spec = AutoencoderSpec.lstm(config.windowSize() == null ? 32 : config.windowSize(), 3, 1, List.of(32), CellActivation.TANH, ModelMode.COMPOSITE);
-        epochs = 8;
+        epochs = 6;
       }
       case "nab" -> {
         NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
@@ -214,7 +214,7 @@ public final class LocalRun {
     long start = System.nanoTime();
     TrainingOptions options = TrainingOptions.builder().epochs(epochs).batchSize(64).seed(42).validationFraction(0.2).listener(TrainingListener.NONE).build();
     TrainingRunner.Outcome outcome = TrainingRunner.trainAndWrite(
-        new TrainingRunner.Request(history, "built-in " + config.source() + " normal prefix", spec, options, "percentile", 99.5, "demo-" + config.source(), "1"),
+        new TrainingRunner.Request(history, "built-in " + config.source() + " normal prefix", spec, options, "percentile", 99.5, "demo-" + config.source(), "1", 3),
         model);
     out.printf(Locale.ROOT, "trained in %.1f s, threshold %.4f%n", (System.nanoTime() - start) / 1e9, outcome.bundle().threshold());
   }

@@ -49,4 +49,21 @@ public record TrainingData(int count, int timesteps, int features, int horizon, 
     }
     return new TrainingData(count, timesteps, features, horizon, windows, futures);
   }
+
+  /** Every {@code stride}-th window, starting with the first. */
+  public TrainingData strided(int stride) {
+    if (stride == 1) {
+      return this;
+    }
+    int kept = (count + stride - 1) / stride;
+    int w = timesteps * features;
+    int p = horizon * features;
+    float[] ws = new float[kept * w];
+    float[] fs = new float[kept * p];
+    for (int i = 0; i < kept; i++) {
+      System.arraycopy(windows, i * stride * w, ws, i * w, w);
+      System.arraycopy(futures, i * stride * p, fs, i * p, p);
+    }
+    return new TrainingData(kept, timesteps, features, horizon, ws, fs);
+  }
 }

@@ -20,7 +20,11 @@ import java.util.Map;
 public final class TrainingRunner {
   private TrainingRunner() {}
 
-  /** What to train and where to put it. */
+  /**
+   * What to train and where to put it. {@code windowStride} keeps every n-th training window:
+   * neighbouring windows of slide 1 overlap in all but one step, so a stride of 2–4 trains nearly
+   * as well in a fraction of the time.
+   */
   public record Request(
       HistoryData history,
       String dataSource,
@@ -29,7 +33,28 @@ public final class TrainingRunner {
       String calibrationMethod,
       double calibrationParameter,
       String modelId,
-      String modelVersion) {}
+      String modelVersion,
+      int windowStride) {
+
+    /** Every window (stride 1). */
+    public Request(
+        HistoryData history,
+        String dataSource,
+        AutoencoderSpec spec,
+        TrainingOptions options,
+        String calibrationMethod,
+        double calibrationParameter,
+        String modelId,
+        String modelVersion) {
+      this(history, dataSource, spec, options, calibrationMethod, calibrationParameter, modelId, modelVersion, 1);
+    }
+
+    public Request {
+      if (windowStride < 1) {
+        throw new IllegalArgumentException("window stride must be >= 1, was " + windowStride);
+      }
+    }
+  }
 
   /** The written bundle and its training outcome. */
   public record Outcome(ModelBundle bundle, TrainingResult training, double[] validationErrors) {}
@@ -43,7 +68,8 @@ public final class TrainingRunner {
           String.format("history has %s features, the model expects %s", features, spec.features()));
     }
     Normalizer normalizer = fitNormalizer(history);
-    TrainingData data = windows(history, normalizer, spec.timesteps(), spec.predictedSteps());
+    TrainingData data =
+        windows(history, normalizer, spec.timesteps(), spec.predictedSteps(), request.windowStride());
     TrainingResult result = AutoencoderTrainer.train(spec, data, request.options());
 
     int first = result.trainingWindows();
@@ -119,7 +145,8 @@ public final class TrainingRunner {
   }
 
   /** Normalised sliding windows of every sensor with enough rows, concatenated. */
-  static TrainingData windows(HistoryData history, Normalizer normalizer, int timesteps, int horizon) {
+  static TrainingData windows(
+      HistoryData history, Normalizer normalizer, int timesteps, int horizon, int stride) {
     int features = history.featureNames().size();
     List<TrainingData> parts = new java.util.ArrayList<>();
     for (HistoryData.Series s : history.series().values()) {
@@ -128,7 +155,7 @@ public final class TrainingRunner {
       }
       float[] values = s.values().clone();
       normalizer.normalize(values, 0, s.rows());
-      parts.add(TrainingData.slidingWindows(values, s.rows(), features, timesteps, horizon));
+      parts.add(TrainingData.slidingWindows(values, s.rows(), features, timesteps, horizon).strided(stride));
     }
     if (parts.isEmpty()) {
       throw new IllegalArgumentException(
