@@ -6,14 +6,18 @@ import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.inference.BatchInference;
+import io.streamae.model.inference.ForwardPath;
 import io.streamae.model.training.AutoencoderTrainer;
 import io.streamae.model.training.Dl4jParameters;
 import io.streamae.model.training.EpochStats;
 import io.streamae.model.training.TrainingData;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingResult;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Throughput of the model: forward passes (windows/s per batch size and thread count) and
  * training (windows/s). Each thread owns its {@link BatchInference}, as each Flink subtask does.
+ *
+ * <p>Besides wall-clock windows/s each inference point reports windows per CPU-second of the
+ * scoring threads ({@code cpu_windows_per_s}) and the 1-minute load average ({@code load}): on a
+ * machine shared with other work the wall figure measures the neighbours as much as the code, the
+ * CPU figure much less so.
  */
 public final class ModelBenchmark {
   private ModelBenchmark() {}
@@ -36,17 +45,43 @@ public final class ModelBenchmark {
   public static final Config A = new Config("A", 9, 1, 100, 8);
   public static final Config B = new Config("B", 32, 8, 64, 1);
 
-  /** One measured point. */
-  public record Point(String kind, String config, int batch, int threads, double windowsPerSecond) {
+  /**
+   * One measured point; {@code path}, {@code cpuWindowsPerSecond} and {@code load} are set for
+   * inference points only (null, NaN, NaN for training).
+   */
+  public record Point(
+      String kind,
+      String config,
+      int batch,
+      int threads,
+      double windowsPerSecond,
+      ForwardPath path,
+      double cpuWindowsPerSecond,
+      double load) {
+    public Point(String kind, String config, int batch, int threads, double windowsPerSecond) {
+      this(kind, config, batch, threads, windowsPerSecond, null, Double.NaN, Double.NaN);
+    }
+
     public String line() {
-      return String.format(
-          java.util.Locale.ROOT,
-          "bench %sconfig=%s batch=%d threads=%d windows_per_s=%.0f",
-          kind.isEmpty() ? "" : kind + " ",
-          config,
-          batch,
-          threads,
-          windowsPerSecond);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "bench %sconfig=%s batch=%d threads=%d windows_per_s=%.0f",
+              kind.isEmpty() ? "" : kind + " ",
+              config,
+              batch,
+              threads,
+              windowsPerSecond);
+      if (path == null) {
+        return line;
+      }
+      return line
+          + String.format(
+              Locale.ROOT,
+              " path=%s cpu_windows_per_s=%.0f load=%.2f",
+              path.name().toLowerCase(Locale.ROOT),
+              cpuWindowsPerSecond,
+              load);
     }
   }
 
@@ -59,34 +94,64 @@ public final class ModelBenchmark {
 
   /** Forward-pass throughput with {@code threads} threads each scoring batches of {@code batch}. */
   public static Point inference(Config config, int batch, int threads, double seconds) throws InterruptedException {
-    AutoencoderNetwork network = randomNetwork(config.spec(), 7);
-    int size = config.timesteps() * config.features();
+    return inference(config, batch, threads, seconds, ForwardPath.AUTO);
+  }
+
+  /** As {@link #inference(Config, int, int, double)}, pinned to one forward path. */
+  public static Point inference(Config config, int batch, int threads, double seconds, ForwardPath path)
+      throws InterruptedException {
+    return inference(randomNetwork(config.spec(), 7), config.name(), batch, threads, seconds, path);
+  }
+
+  /** Forward-pass throughput of a given network. */
+  public static Point inference(
+      AutoencoderNetwork network, String name, int batch, int threads, double seconds, ForwardPath path)
+      throws InterruptedException {
+    AutoencoderSpec spec = network.spec();
+    int size = spec.timesteps() * spec.features();
     Random random = new Random(1);
     float[] windows = new float[batch * size];
     for (int i = 0; i < windows.length; i++) {
       windows[i] = (float) random.nextGaussian();
     }
     // Warm-up so the JIT has compiled the kernel before the clock starts.
-    run(network, windows, batch, threads, Math.min(1.0, seconds / 2));
-    long count = run(network, windows, batch, threads, seconds);
-    return new Point("", config.name(), batch, threads, count / seconds);
+    run(network, windows, batch, threads, Math.min(1.0, seconds / 2), path);
+    Run measured = run(network, windows, batch, threads, seconds, path);
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    return new Point(
+        "",
+        name,
+        batch,
+        threads,
+        measured.windows() / measured.wallSeconds(),
+        path,
+        measured.windows() / measured.cpuSeconds(),
+        load);
   }
 
-  private static long run(AutoencoderNetwork network, float[] windows, int batch, int threads, double seconds)
+  private record Run(long windows, double wallSeconds, double cpuSeconds) {}
+
+  private static Run run(
+      AutoencoderNetwork network, float[] windows, int batch, int threads, double seconds, ForwardPath path)
       throws InterruptedException {
     AtomicLong total = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
     CountDownLatch done = new CountDownLatch(threads);
-    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    long start = System.nanoTime();
+    long deadline = start + (long) (seconds * 1e9);
     for (int t = 0; t < threads; t++) {
       Thread worker =
           new Thread(
               () -> {
-                BatchInference inference = new BatchInference(network, batch);
+                BatchInference inference = new BatchInference(network, batch, path);
+                long cpuStart = bean.getCurrentThreadCpuTime();
                 long n = 0;
                 while (System.nanoTime() < deadline) {
                   inference.run(windows, batch);
                   n += batch;
                 }
+                cpuNanos.addAndGet(bean.getCurrentThreadCpuTime() - cpuStart);
                 total.addAndGet(n);
                 done.countDown();
               },
@@ -94,7 +159,11 @@ public final class ModelBenchmark {
       worker.start();
     }
     done.await();
-    return total.get();
+    double wall = (System.nanoTime() - start) / 1e9;
+    // Windows per CPU-second of one thread: with T threads the CPU time is T times larger, so
+    // scale back up to compare with the wall-clock figure for the same thread count.
+    double cpu = cpuNanos.get() / 1e9 / threads;
+    return new Run(total.get(), wall, cpu);
   }
 
   /** Training throughput: a few epochs on random windows, speed of the last epoch. */

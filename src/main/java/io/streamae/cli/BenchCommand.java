@@ -1,6 +1,8 @@
 package io.streamae.cli;
 
 import io.streamae.bench.ModelBenchmark;
+import io.streamae.model.inference.AutoencoderNetwork;
+import io.streamae.model.inference.ForwardPath;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +14,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Measures forward-pass windows/s for configs A (T=9 F=1 H=100 P=8) and B (T=32 F=8 H=64 P=1)",
-      "at batch 1, 32 and 256 with 1 and 2 threads, and training windows/s (config B, batch 64)."
+      "at batch 1, 32 and 256 with 1 and 2 threads, and training windows/s (config B, batch 64).",
+      "Each inference line also gives windows per CPU-second of the scoring threads and the load",
+      "average. Run with OMP_NUM_THREADS=1 on a small machine."
     })
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "measuring time per point (default ${DEFAULT-VALUE})")
@@ -27,6 +31,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "(default ${DEFAULT-VALUE})")
   List<Integer> threads;
 
+  @Option(
+      names = "--paths",
+      defaultValue = "AUTO",
+      split = ",",
+      description = "forward paths to compare: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+  List<ForwardPath> paths;
+
   @Option(names = "--no-training", description = "skip the training measurement")
   boolean noTraining;
 
@@ -36,9 +47,13 @@ final class BenchCommand implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
     for (String name : configs) {
       ModelBenchmark.Config config = name.equalsIgnoreCase("A") ? ModelBenchmark.A : ModelBenchmark.B;
+      AutoencoderNetwork network = ModelBenchmark.randomNetwork(config.spec(), 7);
       for (int batch : batches) {
         for (int t : threads) {
-          System.out.println(ModelBenchmark.inference(config, batch, t, seconds).line());
+          for (ForwardPath path : paths) {
+            System.out.println(
+                ModelBenchmark.inference(network, config.name(), batch, t, seconds, path).line());
+          }
         }
       }
     }

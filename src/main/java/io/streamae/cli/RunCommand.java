@@ -26,13 +26,16 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", description = "YAML job file, e.g. jobs/scoring/job.yaml")
   Path config;
 
+  @Option(names = "--retrain", description = "train the demo model on the source's normal prefix instead of using the pre-trained one")
+  boolean retrain;
+
   @Unmatched List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
     Configuration conf = ConfigLoader.load(config, overrides);
     JobConfig jobConfig = JobConfig.from(conf);
-    new LocalRun(jobConfig, conf, System.out).run();
+    new LocalRun(jobConfig, conf, System.out, retrain).run();
     return 0;
   }
 }

@@ -53,6 +53,7 @@ public class ParseReadingsFunction extends ProcessFunction<RawReading, SensorRea
   public static final String READINGS_REJECTED = "readingsRejected";
 
   private final ReadingParser parser;
+  private final boolean recordTime;
 
   private transient Counter readingsParsed;
   private transient Counter readingsRejected;
@@ -62,7 +63,16 @@ public class ParseReadingsFunction extends ProcessFunction<RawReading, SensorRea
    * @param parser the configured parser (feature names, limits, clock)
    */
   public ParseReadingsFunction(ReadingParser parser) {
+    this(parser, false);
+  }
+
+  /**
+   * @param recordTime take event time from {@link RawReading#ingestTimestamp()} (the Kafka record
+   *     timestamp) instead of the payload's {@code ts}
+   */
+  public ParseReadingsFunction(ReadingParser parser, boolean recordTime) {
     this.parser = Objects.requireNonNull(parser, "parser");
+    this.recordTime = recordTime;
   }
 
   /** The per-reason counter name, e.g. {@code rejectedMalformedJson}. */
@@ -87,7 +97,10 @@ public class ParseReadingsFunction extends ProcessFunction<RawReading, SensorRea
 
   @Override
   public void processElement(RawReading raw, Context ctx, Collector<SensorReading> out) {
-    ParseResult result = parser.parse(raw.payload());
+    ParseResult result =
+        recordTime
+            ? parser.parse(raw.payload(), raw.ingestTimestamp())
+            : parser.parse(raw.payload());
     if (result instanceof ParseResult.Accepted accepted) {
       readingsParsed.inc();
       out.collect(accepted.reading());

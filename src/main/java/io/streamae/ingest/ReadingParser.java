@@ -189,6 +189,20 @@ public final class ReadingParser implements Serializable {
    * @param payload UTF-8 JSON bytes; {@code null} (a Kafka tombstone) is an empty payload
    */
   public ParseResult parse(byte[] payload) {
+    return parse(payload, NO_RECORD_TIMESTAMP);
+  }
+
+  /** Marks {@link #parse(byte[], long)} calls that take event time from the payload's {@code ts}. */
+  public static final long NO_RECORD_TIMESTAMP = Long.MIN_VALUE;
+
+  /**
+   * Parses one payload whose event time is the transport's record timestamp (e.g. Kafka's), not
+   * the payload's {@code ts}: a {@code ts} field is then optional and ignored. The record
+   * timestamp passes the same range checks as {@code ts}.
+   *
+   * @param recordTimestamp epoch ms, or {@link #NO_RECORD_TIMESTAMP} to use the payload's {@code ts}
+   */
+  public ParseResult parse(byte[] payload, long recordTimestamp) {
     if (payload == null || payload.length == 0) {
       return rejected(RejectReason.EMPTY_PAYLOAD, "payload has no bytes");
     }
@@ -223,7 +237,7 @@ public final class ReadingParser implements Serializable {
     // RFC 8259 lets parsers ignore a leading byte order mark, as Jackson does for byte input.
     int start = text.hasRemaining() && text.get(0) == '\uFEFF' ? 1 : 0;
     try {
-      return parseJson(text.array(), start, text.limit() - start);
+      return parseJson(text.array(), start, text.limit() - start, recordTimestamp);
     } catch (RuntimeException e) {
       // Not expected: Jackson reports bad input as JsonProcessingException. A poison message must
       // still never fail the job (it would fail again on every restart), so it becomes a dead
@@ -248,9 +262,9 @@ public final class ReadingParser implements Serializable {
         featureNames, maxFutureSkew, maxPayloadBytes, maxDepth, clock);
   }
 
-  private ParseResult parseJson(char[] chars, int offset, int length) {
+  private ParseResult parseJson(char[] chars, int offset, int length, long recordTimestamp) {
     try (JsonParser parser = jsonFactory().createParser(chars, offset, length)) {
-      return readDocument(parser);
+      return readDocument(parser, recordTimestamp);
     } catch (NestingTooDeepException e) {
       return rejected(
           RejectReason.TOO_DEEP,
@@ -275,7 +289,7 @@ public final class ReadingParser implements Serializable {
     }
   }
 
-  private ParseResult readDocument(JsonParser parser) throws IOException, NestingTooDeepException {
+  private ParseResult readDocument(JsonParser parser, long recordTimestamp) throws IOException, NestingTooDeepException {
     JsonToken first = next(parser);
     if (first == null) {
       return rejected(RejectReason.EMPTY_PAYLOAD, "payload contains only whitespace");
@@ -287,6 +301,11 @@ public final class ReadingParser implements Serializable {
           describe(first));
     }
     Draft draft = new Draft();
+    if (recordTimestamp != NO_RECORD_TIMESTAMP) {
+      draft.recordTime = true;
+      draft.hasTimestamp = true;
+      checkTimestamp(recordTimestamp, "record timestamp", draft);
+    }
     while (next(parser) == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       JsonToken value = next(parser);
@@ -335,6 +354,10 @@ public final class ReadingParser implements Serializable {
 
   private void readTimestamp(JsonParser parser, JsonToken token, Draft draft)
       throws IOException, NestingTooDeepException {
+    if (draft.recordTime) {
+      skipValue(parser, token); // event time comes from the record
+      return;
+    }
     if (token == JsonToken.VALUE_NULL) {
       return; // reported as MISSING_TIMESTAMP by finish()
     }
@@ -351,7 +374,11 @@ public final class ReadingParser implements Serializable {
       draft.reject(RejectReason.TIMESTAMP_OUT_OF_RANGE, "ts does not fit in 64 bits");
       return;
     }
-    long timestamp = parser.getLongValue();
+    checkTimestamp(parser.getLongValue(), "ts", draft);
+  }
+
+  /** Accepts {@code timestamp} as the reading's event time if it is in range. */
+  private void checkTimestamp(long timestamp, String what, Draft draft) {
     long now = clock.millis();
     // Saturate rather than overflow when the configured skew is huge.
     long latest =
@@ -359,13 +386,15 @@ public final class ReadingParser implements Serializable {
     if (timestamp < MIN_TIMESTAMP_MILLIS) {
       draft.reject(
           RejectReason.TIMESTAMP_OUT_OF_RANGE,
-          "ts %d is before %s",
+          "%s %d is before %s",
+          what,
           timestamp,
           Instant.ofEpochMilli(MIN_TIMESTAMP_MILLIS));
     } else if (timestamp > latest) {
       draft.reject(
           RejectReason.TIMESTAMP_OUT_OF_RANGE,
-          "ts %d (%s) is more than %s ahead of the parser clock (%s)",
+          "%s %d (%s) is more than %s ahead of the parser clock (%s)",
+          what,
           timestamp,
           Instant.ofEpochMilli(timestamp),
           maxFutureSkew,
@@ -627,6 +656,7 @@ public final class ReadingParser implements Serializable {
   /** Fields collected while streaming through one document, plus the first problem seen. */
   private final class Draft {
     String sensorId;
+    boolean recordTime;
     boolean hasTimestamp;
     long timestamp;
     float[] values;

@@ -5,6 +5,7 @@ import io.streamae.ingest.RawReading;
 import io.streamae.ingest.ReadingParser;
 import io.streamae.ingest.RejectReason;
 import io.streamae.ingest.SensorReading;
+import io.streamae.scoring.CalibrateScoresFunction;
 import io.streamae.scoring.ScoreWindowsFunction;
 import io.streamae.sink.AnomalyRecord;
 import io.streamae.sink.DeadLetter;
@@ -30,10 +31,10 @@ import org.apache.flink.util.OutputTag;
  * raw readings ─► parse-readings ─► assign-timestamps ─► keyBy(sensorId) ─► assemble-windows
  *                     │ dead letters                                            │ late readings
  *                     ▼                                                         ▼
- *               dead-letter stream ◄────────── route-results ◄── score-windows (keyed map)
- *                                                    │ OK records
- *                                                    ▼
- *                                               result stream
+ *               dead-letter stream ◄─ route-results ◄─ calibrate-scores ◄─ score-windows
+ *                                          │ OK records   (keyed: likelihood)  (keyed map)
+ *                                          ▼
+ *                                     result stream
  * </pre>
  *
  * Operator uids are stable (savepoints depend on them) and equal their names.
@@ -43,6 +44,7 @@ public final class AnomalyDetectionJob {
   public static final String TIMESTAMPS = "assign-timestamps";
   public static final String WINDOWS = "assemble-windows";
   public static final String SCORE = "score-windows";
+  public static final String CALIBRATE = "calibrate-scores";
   public static final String ROUTE = "route-results";
   public static final String LATE = "late-to-dead-letters";
   public static final String RESULTS_SINK = "results-sink";
@@ -84,7 +86,9 @@ public final class AnomalyDetectionJob {
     ReadingParser parser =
         ReadingParser.builder(layout.featureNames()).maxFutureSkew(config.maxFutureSkew()).build();
     SingleOutputStreamOperator<SensorReading> readings =
-        raw.process(new ParseReadingsFunction(parser)).name(PARSE).uid(PARSE);
+        raw.process(new ParseReadingsFunction(parser, config.kafka().recordTime()))
+            .name(PARSE)
+            .uid(PARSE);
 
     WatermarkStrategy<SensorReading> watermarks =
         WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
@@ -108,6 +112,10 @@ public final class AnomalyDetectionJob {
             .map(new ScoreWindowsFunction(config.modelPath(), layout))
             .name(SCORE)
             .uid(SCORE)
+            .keyBy(AnomalyRecord::sensorId)
+            .process(new CalibrateScoresFunction(config.scoring()))
+            .name(CALIBRATE)
+            .uid(CALIBRATE)
             .process(new RouteResults())
             .name(ROUTE)
             .uid(ROUTE);

@@ -75,7 +75,7 @@ public final class ConfigLoader {
     Set<String> known = knownKeys();
     for (String key : values.keySet()) {
       boolean own = OWN_PREFIXES.stream().anyMatch(key::startsWith);
-      if (own && !known.contains(key) && !key.startsWith("kafka.properties.")) {
+      if (own && !known.contains(key) && !key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)) {
         throw new IllegalArgumentException(
             String.format("unknown option '%s'; known options: %s", key, known));
       }

@@ -14,7 +14,7 @@ public final class JobOptions {
 
   public static final ConfigOption<String> SOURCE_PATH =
       ConfigOptions.key("source.path").stringType().noDefaultValue()
-          .withDescription("File read by the file source (CSV with a timestamp column, or JSON lines of readings).");
+          .withDescription("For source.kind file: JSON lines of readings; for nab: a NAB-format CSV (timestamp,value) instead of the bundled series.");
 
   public static final ConfigOption<Integer> GENERATOR_SENSORS =
       ConfigOptions.key("generator.sensors").intType().defaultValue(4)
@@ -75,4 +75,125 @@ public final class JobOptions {
   public static final ConfigOption<String> DEAD_LETTER_PATH =
       ConfigOptions.key("output.dead-letter-path").stringType().defaultValue("target/streamae-run/dead-letters.jsonl")
           .withDescription("Local runs: dead letters as JSON lines (raw payload in base64).");
+
+  // Scoring: calibration of raw window errors into anomaly likelihoods (CalibrateScoresFunction).
+
+  public static final ConfigOption<Integer> SCORING_WARMUP_WINDOWS =
+      ConfigOptions.key("scoring.warmup-windows").intType().defaultValue(100)
+          .withDescription(
+              "Windows per sensor whose errors only teach the error distribution: their records"
+                  + " say warmingUp, score 0 and raise no alarm.");
+
+  public static final ConfigOption<Integer> SCORING_HISTORY_WINDOWS =
+      ConfigOptions.key("scoring.history-windows").intType().defaultValue(8640)
+          .withDescription(
+              "Time constant, in windows, of the long exponentially weighted error distribution"
+                  + " each sensor's recent errors are judged against (8640: a month of 5-minute"
+                  + " windows, Numenta's historic window).");
+
+  public static final ConfigOption<Integer> SCORING_AVERAGE_WINDOWS =
+      ConfigOptions.key("scoring.average-windows").intType().defaultValue(3)
+          .withDescription(
+              "Windows in the short moving average of recent errors that is judged: more"
+                  + " smooths single noisy windows, fewer reacts faster.");
+
+  public static final ConfigOption<Double> SCORING_ALARM_LIKELIHOOD =
+      ConfigOptions.key("scoring.alarm-likelihood").doubleType().defaultValue(0.9999)
+          .withDescription(
+              "A window is anomalous when the likelihood of its errors reaches this value"
+                  + " (0.9999: about one alarm per 10,000 normal windows).");
+
+  public static final ConfigOption<Duration> SCORING_ALARM_SUPPRESSION =
+      ConfigOptions.key("scoring.alarm-suppression").durationType().defaultValue(Duration.ZERO)
+          .withDescription(
+              "After an alarm, no further alarm for the same sensor within this event time"
+                  + " (scores are unchanged); 0 = every flagged window is an alarm.");
+
+  public static final ConfigOption<String> SCORING_COMBINE =
+      ConfigOptions.key("scoring.combine").stringType().defaultValue("max")
+          .withDescription(
+              "How the reconstruction and prediction likelihoods combine: max (the more"
+                  + " surprising decides) or product (Fisher's combination of both tails).");
+
+  public static final ConfigOption<Boolean> SCORING_LOG_SCALE =
+      ConfigOptions.key("scoring.log-scale").booleanType().defaultValue(true)
+          .withDescription(
+              "anomalyScore on a log scale of the likelihood (x / (x + 5) for a tail of"
+                  + " 10^-x: 0.5 at 0.99999 as Numenta's, but never saturating) instead of the"
+                  + " likelihood itself.");
+
+  // Kafka: the cluster job (ScoringJobMain) reads readings from and writes results to Kafka.
+
+  public static final ConfigOption<String> KAFKA_BOOTSTRAP_SERVERS =
+      ConfigOptions.key("kafka.bootstrap-servers").stringType().noDefaultValue()
+          .withDescription(
+              "Kafka brokers as host:port[,host:port...]; required when source.kind is kafka.");
+
+  public static final ConfigOption<String> KAFKA_INPUT_TOPIC =
+      ConfigOptions.key("kafka.input-topic").stringType().defaultValue("sensor-readings")
+          .withDescription(
+              "Topic of raw sensor readings, one JSON reading per record, keyed by sensor id"
+                  + " so each sensor stays in order.");
+
+  public static final ConfigOption<String> KAFKA_OUTPUT_TOPIC =
+      ConfigOptions.key("kafka.output-topic").stringType().defaultValue("anomaly-results")
+          .withDescription(
+              "Topic of scored windows: key sensorId, value the result JSON, record timestamp"
+                  + " the window end.");
+
+  public static final ConfigOption<String> KAFKA_DEAD_LETTER_TOPIC =
+      ConfigOptions.key("kafka.dead-letter-topic").stringType().defaultValue("sensor-dead-letters")
+          .withDescription(
+              "Topic of records the job could not use: the exact raw bytes, no key, headers"
+                  + " reason, detail, stage and source.");
+
+  public static final ConfigOption<String> KAFKA_GROUP_ID =
+      ConfigOptions.key("kafka.group-id").stringType().defaultValue("streamae-scoring")
+          .withDescription(
+              "Consumer group of the source; offsets are committed on checkpoints (for lag"
+                  + " monitoring and kafka.starting-offsets committed).");
+
+  public static final ConfigOption<String> KAFKA_STARTING_OFFSETS =
+      ConfigOptions.key("kafka.starting-offsets").stringType().defaultValue("committed")
+          .withDescription(
+              "Where a job started without checkpoint or savepoint begins to read: earliest,"
+                  + " latest, or committed (the group's offsets; earliest where it has none).");
+
+  public static final ConfigOption<String> KAFKA_STOPPING_OFFSETS =
+      ConfigOptions.key("kafka.stopping-offsets").stringType().defaultValue("none")
+          .withDescription(
+              "none: read for ever; latest: stop at the offsets that are latest when the job"
+                  + " starts, then finish (backfills, tests).");
+
+  public static final ConfigOption<String> KAFKA_EVENT_TIME =
+      ConfigOptions.key("kafka.event-time").stringType().defaultValue("payload")
+          .withDescription(
+              "Event time of a reading: payload (its ts field) or record (the Kafka record"
+                  + " timestamp).");
+
+  public static final ConfigOption<String> KAFKA_DELIVERY_GUARANTEE =
+      ConfigOptions.key("kafka.delivery-guarantee").stringType().defaultValue("at-least-once")
+          .withDescription(
+              "at-least-once (a failure may repeat some output) or exactly-once (Kafka"
+                  + " transactions committed on checkpoints; readers need isolation.level"
+                  + " read_committed).");
+
+  public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX =
+      ConfigOptions.key("kafka.transactional-id-prefix").stringType().noDefaultValue()
+          .withDescription(
+              "Prefix of the sinks' transactional ids, unique per job on the Kafka cluster and"
+                  + " kept across restarts; required for exactly-once.");
+
+  public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT =
+      ConfigOptions.key("kafka.transaction-timeout").durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription(
+              "Exactly-once: Kafka transaction timeout; must exceed the checkpoint interval and"
+                  + " stay within the brokers' transaction.max.timeout.ms (15 min by default).");
+
+  /**
+   * Prefix of Kafka client properties passed as they are to the source and both sinks, e.g.
+   * {@code kafka.properties.security.protocol: SASL_SSL}. A prefix, not one {@link ConfigOption}.
+   */
+  public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
 }

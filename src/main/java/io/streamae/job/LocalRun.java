@@ -53,10 +53,21 @@ public final class LocalRun {
   private final Configuration flinkConfig;
   private final PrintStream out;
 
-  public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out) {
+  private final boolean retrain;
+
+  /**
+   * @param retrain train the demo model on the source's normal prefix even when a bundled one fits
+   */
+  public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain) {
     this.config = config;
     this.flinkConfig = flinkConfig;
     this.out = out;
+    this.retrain = retrain;
+  }
+
+  /** Resource of the pre-trained demo model of a source, made by {@code run --retrain}. */
+  static String bundledModel(String source) {
+    return "/models/" + source + "-demo.sae";
   }
 
   /** What the run did, for the summary and for tests. */
@@ -75,10 +86,12 @@ public final class LocalRun {
     String modelPath = config.modelPath();
     if (modelPath == null || modelPath.isBlank()) {
       Path model = outDir.resolve(config.source() + "-model.sae");
-      if (!Files.exists(model)) {
-        trainDemoModel(model);
+      if (retrain || !Files.exists(model)) {
+        if (retrain || !extractBundledModel(model)) {
+          trainDemoModel(model);
+        }
       } else {
-        out.printf(Locale.ROOT, "using model %s (delete it to retrain)%n", model);
+        out.printf(Locale.ROOT, "using model %s (run --retrain to train it afresh)%n", model);
       }
       modelPath = model.toString();
     }
@@ -110,6 +123,25 @@ public final class LocalRun {
     JobExecutionResult result = env.execute("streamae-" + config.source());
     double seconds = (System.nanoTime() - start) / 1e9;
     return summarize(modelPath, source, seconds, result);
+  }
+
+  /** Copies the pre-trained demo model if there is one for this source and it fits the windows. */
+  private boolean extractBundledModel(Path model) throws IOException {
+    try (java.io.InputStream in = LocalRun.class.getResourceAsStream(bundledModel(config.source()))) {
+      if (in == null || config.sourcePath() != null) {
+        return false;
+      }
+      byte[] bytes = in.readAllBytes();
+      ModelBundle bundle = ModelBundle.read(new java.io.ByteArrayInputStream(bytes), bundledModel(config.source()));
+      if (config.windowSize() != null && config.windowSize() != bundle.layout().timesteps()) {
+        return false;
+      }
+      Files.createDirectories(model.getParent());
+      Files.write(model, bytes);
+      out.printf(Locale.ROOT, "using the pre-trained demo model %s (trained on the source's normal prefix; run --retrain to train it here)%n",
+          bundle.versionLabel());
+      return true;
+    }
   }
 
   private static <T> void setIfMissing(Configuration conf, org.apache.flink.configuration.ConfigOption<T> option, T value) {

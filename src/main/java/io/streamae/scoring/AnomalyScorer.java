@@ -15,9 +15,10 @@ import io.streamae.window.SensorWindow;
  * anomaly decision against the calibrated threshold. Pure Java; {@code ScoreWindowsFunction}
  * keeps the per-sensor {@link Previous} in Flink state.
  *
- * <p>The anomaly score maps the error {@code e} against the threshold {@code θ} to [0, 1] as
- * {@code e / (e + θ)}: 0 for a perfect reconstruction, 0.5 exactly at the threshold, approaching
- * 1 as the error grows, so the same number means the same thing for every model.
+ * <p>The score set here maps the error {@code e} against the bundle threshold {@code θ} to [0, 1]
+ * as {@code e / (e + θ)} (0.5 exactly at the threshold) and {@code anomalous} is {@code e > θ}.
+ * In the job both are provisional: {@link CalibrateScoresFunction} replaces them with the
+ * sensor's calibrated anomaly likelihood ({@link AnomalyLikelihood}).
  */
 public final class AnomalyScorer {
   public static final String SHAPE_MISMATCH = "SHAPE_MISMATCH";
@@ -116,6 +117,7 @@ public final class AnomalyScorer {
             score,
             threshold,
             scored && error > threshold,
+            false,
             window.filledValues(),
             version,
             AnomalyRecord.OK);
@@ -174,6 +176,7 @@ public final class AnomalyScorer {
         Double.NaN,
         0.0,
         threshold,
+        false,
         false,
         window.filledValues(),
         version,

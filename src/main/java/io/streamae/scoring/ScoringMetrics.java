@@ -11,6 +11,10 @@ public final class ScoringMetrics {
   public static final String MODEL = "model";
   public static final String WINDOWS_SCORED = "windowsScored";
   public static final String ANOMALIES = "anomalies";
+  /** Windows flagged by {@code calibrate-scores} (likelihood at or above the alarm level). */
+  public static final String ALARMS = "alarms";
+  /** Windows scored 0 because their sensor was still warming up. */
+  public static final String WINDOWS_WARMING_UP = "windowsWarmingUp";
   public static final String SCORING_FAILURES = "scoringFailures";
   public static final String SCORING_LATENCY_MS = "scoringLatencyMs";
   public static final String MODEL_VERSION = "version";

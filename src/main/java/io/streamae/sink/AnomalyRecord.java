@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param predictionTimestamps the event times the predictions are for
  * @param predictionError mean squared error (normalised units) of the previous window's
  *     prediction against the readings that then arrived; NaN when none can be compared
- * @param anomalyScore score in [0, 1]: 0.5 at the calibrated threshold, growing with the error
- * @param anomalous whether the window's error exceeds the threshold
+ * @param anomalyScore calibrated score in [0, 1], the same meaning for every sensor and model: the
+ *     anomaly likelihood of the window's errors under this sensor's error history, on Numenta's
+ *     log scale by default (0.5 at likelihood 0.99999); 0 while warming up. Before the
+ *     {@code calibrate-scores} stage it is the uncalibrated {@code e / (e + threshold)}
+ * @param threshold the bundle's calibrated reconstruction-error threshold, as trained
+ * @param anomalous whether the window raises an alarm: likelihood at or above {@code
+ *     scoring.alarm-likelihood} (and not suppressed); before calibration, error above threshold
+ * @param warmingUp whether the sensor is still in its first {@code scoring.warmup-windows}
+ *     windows, whose scores are 0 while its error distribution is learnt
  * @param filledValues steps of the window filled across a gap rather than measured
  * @param status {@code OK}, or why the window could not be scored
  */
@@ -36,14 +43,45 @@ public record AnomalyRecord(
     double anomalyScore,
     double threshold,
     boolean anomalous,
+    boolean warmingUp,
     int filledValues,
     String modelVersion,
     String status) {
 
   public static final String OK = "OK";
 
+  /** A record that is not warming up (what the scoring stage builds before calibration). */
+  public AnomalyRecord(
+      String sensorId,
+      long windowStart,
+      long windowEnd,
+      double reconstructionError,
+      String[] featureNames,
+      float[] featureErrors,
+      float[] attribution,
+      float[] predictions,
+      long[] predictionTimestamps,
+      double predictionError,
+      double anomalyScore,
+      double threshold,
+      boolean anomalous,
+      int filledValues,
+      String modelVersion,
+      String status) {
+    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
+        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
+        anomalous, false, filledValues, modelVersion, status);
+  }
+
   public boolean ok() {
     return OK.equals(status);
+  }
+
+  /** The same record with a calibrated score, alarm decision and warm-up flag. */
+  public AnomalyRecord withCalibration(double score, boolean alarm, boolean warming) {
+    return new AnomalyRecord(sensorId, windowStart, windowEnd, reconstructionError, featureNames,
+        featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
+        threshold, alarm, warming, filledValues, modelVersion, status);
   }
 
   @Override
@@ -62,6 +100,7 @@ public record AnomalyRecord(
         && Double.compare(anomalyScore, r.anomalyScore) == 0
         && Double.compare(threshold, r.threshold) == 0
         && anomalous == r.anomalous
+        && warmingUp == r.warmingUp
         && filledValues == r.filledValues
         && Objects.equals(modelVersion, r.modelVersion)
         && Objects.equals(status, r.status);
@@ -75,7 +114,8 @@ public record AnomalyRecord(
   @Override
   public String toString() {
     return String.format(
-        "AnomalyRecord[%s %d..%d error=%.5f score=%.3f anomalous=%s %s]",
-        sensorId, windowStart, windowEnd, reconstructionError, anomalyScore, anomalous, status);
+        "AnomalyRecord[%s %d..%d error=%.5f score=%.3f anomalous=%s%s %s]",
+        sensorId, windowStart, windowEnd, reconstructionError, anomalyScore, anomalous,
+        warmingUp ? " warming-up" : "", status);
   }
 }

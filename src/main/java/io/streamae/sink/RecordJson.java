@@ -20,7 +20,7 @@ import java.util.List;
  *  "attribution":[{"feature":"temp","share":0.97},{"feature":"vibration","share":0.03}],
  *  "predictions":[{"ts":1732701920000,"values":{"temp":71.4,"vibration":0.03}}],
  *  "predictionError":0.12,"anomalyScore":0.62,"threshold":0.25,"anomalous":true,
- *  "filledValues":0,"modelVersion":"pumps:20261127T120000Z","status":"OK"}
+ *  "warmingUp":false,"filledValues":0,"modelVersion":"pumps:20261127T120000Z","status":"OK"}
  * }</pre>
  *
  * Errors that cannot be computed are {@code null} (JSON has no NaN). A dead letter keeps the raw
@@ -67,6 +67,7 @@ public final class RecordJson {
     number(n, "anomalyScore", r.anomalyScore());
     number(n, "threshold", r.threshold());
     n.put("anomalous", r.anomalous());
+    n.put("warmingUp", r.warmingUp());
     n.put("filledValues", r.filledValues());
     n.put("modelVersion", r.modelVersion());
     n.put("status", r.status());

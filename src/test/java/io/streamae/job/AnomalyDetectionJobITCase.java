@@ -118,6 +118,8 @@ class AnomalyDetectionJobITCase {
     c.set(JobOptions.MODEL_PATH, modelPath);
     c.set(JobOptions.MAX_OUT_OF_ORDERNESS, Duration.ofMinutes(2));
     c.set(JobOptions.MAX_FUTURE_SKEW, Duration.ofDays(3650));
+    // 73 windows per sensor, the fault from window 43: learn the errors from the first 20.
+    c.set(JobOptions.SCORING_WARMUP_WINDOWS, 20);
     return JobConfig.from(c);
   }
 
@@ -195,6 +197,12 @@ class AnomalyDetectionJobITCase {
         .filter(r -> !r.get("sensorId").asText().equals("s-3") && r.get("anomalous").asBoolean()).count();
     assertThat(healthyAlarms).as("false alarms on healthy sensors").isLessThanOrEqualTo(3);
     assertThat(run.results()).allSatisfy(r -> assertThat(r.get("modelVersion").asText()).isEqualTo("test-sine:1"));
+    // Calibrated: the first 20 windows of every sensor warm up with score 0; then scores in [0, 1].
+    assertThat(run.results()).allSatisfy(r -> {
+      boolean warming = r.get("windowEnd").asLong() < TestModels.T0 + (T - 1 + 20) * TestModels.STEP;
+      assertThat(r.get("warmingUp").asBoolean()).isEqualTo(warming);
+      assertThat(r.get("anomalyScore").asDouble()).isBetween(0.0, warming ? 0.0 : 1.0);
+    });
   }
 
   @Test

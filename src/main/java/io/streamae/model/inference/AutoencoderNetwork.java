@@ -2,19 +2,21 @@ package io.streamae.model.inference;
 
 import io.streamae.model.definition.AutoencoderGraphFactory;
 import io.streamae.model.definition.AutoencoderSpec;
-import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Immutable, validated weights of an autoencoder plus its forward pass on plain float arrays.
+ * Immutable, validated weights of an autoencoder plus its per-window reference forward pass on
+ * plain float arrays.
  *
- * <p>The forward pass is the scoring hot path: it allocates nothing (all scratch space lives in a
- * {@link Workspace} created once per thread) and computes the decoders' input projection once per
- * window instead of once per step, since a repeat vector feeds them the same encoding at every
- * step. LSTM gate layout follows DL4J: columns {@code [g, f, o, i]} of {@code 4H}, where {@code g}
- * (block input) uses the cell activation and the three gates the sigmoid.
+ * <p>The reference pass ({@link #forward}, implemented in {@link ReferenceForward}) allocates
+ * nothing (all scratch space lives in a {@link Workspace} created once per thread) and computes
+ * the decoders' input projection once per window instead of once per step, since a repeat vector
+ * feeds them the same encoding at every step. LSTM gate layout follows DL4J: columns {@code [g, f,
+ * o, i]} of {@code 4H}, where {@code g} (block input) uses the cell activation and the three gates
+ * the sigmoid. For LSTM models the constructor also lays the weights out once for the batched
+ * kernels that {@link BatchInference} uses ({@link LstmWeights}, {@link HeadWeights}).
  */
 public final class AutoencoderNetwork {
   private final AutoencoderSpec spec;
@@ -27,6 +29,10 @@ public final class AutoencoderNetwork {
   // Arrays, not lists, on the hot path: iterating a list allocates an iterator per call.
   private final Lstm[] encoderLayers;
   private final Dense[] denseArray;
+  // The same weights in the layouts of the batched kernels; null for dense models.
+  private final LstmWeights[] fastEncoder;
+  private final HeadWeights fastReconstruction;
+  private final HeadWeights fastPrediction;
 
   record Lstm(int nIn, int hidden, float[] w, float[] rw, float[] b) {}
 
@@ -66,6 +72,18 @@ public final class AutoencoderNetwork {
     this.maxWidth = width;
     this.encoderLayers = encoder.toArray(Lstm[]::new);
     this.denseArray = denseLayers.toArray(Dense[]::new);
+    if (spec.kind() == ModelKind.LSTM) {
+      this.fastEncoder = new LstmWeights[encoderLayers.length];
+      for (int i = 0; i < encoderLayers.length; i++) {
+        fastEncoder[i] = LstmWeights.of(encoderLayers[i]);
+      }
+      this.fastReconstruction = reconstruction == null ? null : HeadWeights.of(reconstruction);
+      this.fastPrediction = prediction == null ? null : HeadWeights.of(prediction);
+    } else {
+      this.fastEncoder = null;
+      this.fastReconstruction = null;
+      this.fastPrediction = null;
+    }
   }
 
   /**
@@ -181,7 +199,9 @@ public final class AutoencoderNetwork {
   }
 
   /**
-   * Runs one window through the network.
+   * Runs one window through the network: the per-window reference pass, kept simple on purpose.
+   * {@link BatchInference} scores LSTM models with the batched kernels ({@link SequentialForward},
+   * {@link LanewiseForward}), which tests keep equal to this pass to 1e-5.
    *
    * @param window {@code [timesteps, features]} normalised values, row-major, from {@code offset}
    * @param reconstruction receives {@code [timesteps, features]} at {@code reconOffset}; ignored
@@ -197,173 +217,40 @@ public final class AutoencoderNetwork {
       float[] prediction,
       int predOffset,
       Workspace ws) {
-    if (spec.kind() == ModelKind.DENSE) {
-      forwardDense(window, offset, reconstruction, reconOffset, ws);
-      return;
-    }
-    CellActivation act = spec.activation();
-    float[] in = window;
-    int inOffset = offset;
-    float[] out = ws.seqA;
-    for (Lstm layer : encoderLayers) {
-      runLstm(layer, act, in, inOffset, spec.timesteps(), false, out, ws);
-      in = out;
-      inOffset = 0;
-      out = out == ws.seqA ? ws.seqB : ws.seqA;
-    }
-    int encodingSize = encoderLayers[encoderLayers.length - 1].hidden();
-    System.arraycopy(in, (spec.timesteps() - 1) * encodingSize, ws.encoding, 0, encodingSize);
-    if (this.reconstruction != null) {
-      runHead(this.reconstruction, act, reconstruction, reconOffset, ws);
-    }
-    if (this.prediction != null) {
-      runHead(this.prediction, act, prediction, predOffset, ws);
-    }
+    ReferenceForward.forward(
+        this, window, offset, reconstruction, reconOffset, prediction, predOffset, ws);
   }
 
-  private void runHead(Head head, CellActivation act, float[] dst, int dstOffset, Workspace ws) {
-    float[] in = ws.encoding;
-    boolean repeated = true;
-    float[] out = ws.seqA;
-    for (Lstm layer : head.layers()) {
-      runLstm(layer, act, in, 0, head.steps(), repeated, out, ws);
-      repeated = false;
-      in = out;
-      out = out == ws.seqA ? ws.seqB : ws.seqA;
-    }
-    Dense o = head.output();
-    for (int t = 0; t < head.steps(); t++) {
-      int hOff = t * o.nIn();
-      int yOff = dstOffset + t * o.nOut();
-      System.arraycopy(o.b(), 0, dst, yOff, o.nOut());
-      for (int k = 0; k < o.nIn(); k++) {
-        float hk = in[hOff + k];
-        if (hk == 0f) {
-          continue;
-        }
-        int wOff = k * o.nOut();
-        for (int f = 0; f < o.nOut(); f++) {
-          dst[yOff + f] += hk * o.w()[wOff + f];
-        }
-      }
-    }
+  Lstm[] encoderLayers() {
+    return encoderLayers;
   }
 
-  /**
-   * One LSTM layer over {@code steps} steps; writes every hidden state to {@code out} as {@code
-   * [steps, hidden]}. With {@code repeated} the same input vector feeds every step, so its
-   * projection is computed once.
-   */
-  private static void runLstm(
-      Lstm layer,
-      CellActivation act,
-      float[] in,
-      int inOffset,
-      int steps,
-      boolean repeated,
-      float[] out,
-      Workspace ws) {
-    int hidden = layer.hidden();
-    int g4 = 4 * hidden;
-    int nIn = layer.nIn();
-    float[] z = ws.gates;
-    float[] proj = ws.projection;
-    float[] h = ws.h;
-    float[] c = ws.c;
-    float[] w = layer.w();
-    float[] rw = layer.rw();
-    java.util.Arrays.fill(h, 0, hidden, 0f);
-    java.util.Arrays.fill(c, 0, hidden, 0f);
-    if (repeated) {
-      project(layer, in, inOffset, proj);
-    }
-    boolean relu = act == CellActivation.RELU;
-    for (int t = 0; t < steps; t++) {
-      if (repeated) {
-        System.arraycopy(proj, 0, z, 0, g4);
-      } else {
-        project(layer, in, inOffset + t * nIn, z);
-      }
-      for (int k = 0; k < hidden; k++) {
-        float hk = h[k];
-        if (hk == 0f) {
-          continue;
-        }
-        int off = k * g4;
-        for (int j = 0; j < g4; j++) {
-          z[j] += hk * rw[off + j];
-        }
-      }
-      int outOff = t * hidden;
-      for (int j = 0; j < hidden; j++) {
-        float g = relu ? Math.max(0f, z[j]) : (float) Math.tanh(z[j]);
-        float f = sigmoid(z[hidden + j]);
-        float o = sigmoid(z[2 * hidden + j]);
-        float i = sigmoid(z[3 * hidden + j]);
-        float cell = f * c[j] + i * g;
-        c[j] = cell;
-        float hj = o * (relu ? Math.max(0f, cell) : (float) Math.tanh(cell));
-        h[j] = hj;
-        out[outOff + j] = hj;
-      }
-    }
+  /** The reconstruction head, or null when the model does not reconstruct. */
+  Head reconstructionHead() {
+    return reconstruction;
   }
 
-  /** {@code z = b + x W} for one input vector. */
-  private static void project(Lstm layer, float[] x, int xOffset, float[] z) {
-    int g4 = 4 * layer.hidden();
-    float[] w = layer.w();
-    System.arraycopy(layer.b(), 0, z, 0, g4);
-    for (int k = 0; k < layer.nIn(); k++) {
-      float xk = x[xOffset + k];
-      if (xk == 0f) {
-        continue;
-      }
-      int off = k * g4;
-      for (int j = 0; j < g4; j++) {
-        z[j] += xk * w[off + j];
-      }
-    }
+  /** The prediction head, or null when the model does not predict. */
+  Head predictionHead() {
+    return prediction;
   }
 
-  private static float sigmoid(float x) {
-    return (float) (1.0 / (1.0 + Math.exp(-x)));
+  Dense[] denseLayers() {
+    return denseArray;
   }
 
-  private void forwardDense(float[] window, int offset, float[] dst, int dstOffset, Workspace ws) {
-    float[] in = window;
-    int inOffset = offset;
-    CellActivation act = spec.activation();
-    for (int l = 0; l < denseArray.length; l++) {
-      Dense d = denseArray[l];
-      boolean last = l == denseArray.length - 1;
-      float[] out = last ? dst : (in == ws.seqA ? ws.seqB : ws.seqA);
-      int outOffset = last ? dstOffset : 0;
-      System.arraycopy(d.b(), 0, out, outOffset, d.nOut());
-      for (int k = 0; k < d.nIn(); k++) {
-        float xk = in[inOffset + k];
-        if (xk == 0f) {
-          continue;
-        }
-        if (d.transposed()) {
-          // W stored as the encoder's [nOut, nIn]: column k of it is strided.
-          for (int j = 0; j < d.nOut(); j++) {
-            out[outOffset + j] += xk * d.w()[j * d.nIn() + k];
-          }
-        } else {
-          int off = k * d.nOut();
-          for (int j = 0; j < d.nOut(); j++) {
-            out[outOffset + j] += xk * d.w()[off + j];
-          }
-        }
-      }
-      if (!d.linear()) {
-        for (int j = 0; j < d.nOut(); j++) {
-          out[outOffset + j] = act.apply(out[outOffset + j]);
-        }
-      }
-      in = out;
-      inOffset = outOffset;
-    }
+  /** Weights of the encoder in the layouts of the batched kernels (LSTM models only). */
+  LstmWeights[] fastEncoder() {
+    return fastEncoder;
+  }
+
+  /** The reconstruction head for the batched kernels, or null. */
+  HeadWeights fastReconstruction() {
+    return fastReconstruction;
+  }
+
+  /** The prediction head for the batched kernels, or null. */
+  HeadWeights fastPrediction() {
+    return fastPrediction;
   }
 }

@@ -1,20 +1,60 @@
 package io.streamae.model.inference;
 
 import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.ModelKind;
 
 /**
  * Scores many windows per call with reused buffers: the hot path of the scoring operator.
  *
- * <p>Input is {@code [n, timesteps, features]} row-major. After {@link #run}, the buffers hold
- * the reconstruction {@code [n, timesteps, features]}, the prediction {@code [n, horizon,
- * features]}, the per-window per-feature squared reconstruction error (mean over timesteps) {@code
- * [n, features]} and its mean over features per window {@code [n]}. Nothing is allocated per call;
- * an instance is not thread-safe (one per operator subtask).
+ * <p>Input is {@code [n, timesteps, features]} row-major. After {@link #run}, the buffers hold the
+ * reconstruction {@code [n, timesteps, features]}, the prediction {@code [n, horizon, features]},
+ * the per-window per-feature squared reconstruction error (mean over timesteps) {@code [n,
+ * features]} and its mean over features per window {@code [n]}. Nothing is allocated per call; an
+ * instance is not thread-safe (one per operator subtask).
+ *
+ * <p><b>Which forward pass.</b> LSTM models run one of two plain-Java kernels, chosen per call by
+ * the batch size; dense models run the per-window {@link ReferenceForward}. Measured on 2 shared
+ * cores (AVX-512, Java 17, load average 5–9, config B: T=32 F=8 H=64 composite), windows/s per
+ * CPU-second of the scoring thread:
+ *
+ * <pre>
+ *   batch   reference   SEQUENTIAL   LANEWISE   ND4J ops (gemm + transforms, not used)
+ *   1       TODO
+ *   8
+ *   32
+ *   256
+ * </pre>
+ *
+ * The ND4J path lost at every batch size here (op overhead plus scalar exp in its transforms), so
+ * it is not part of the choice; see the README's Performance section.
+ *
+ * <p><b>Threads.</b> Both kernels run in the calling thread only: one compute thread per operator
+ * subtask, parallelism comes from Flink. They do not touch ND4J, so OpenMP and BLAS pools stay idle
+ * while scoring (set {@code OMP_NUM_THREADS=1} for the TaskManager anyway; training and model
+ * loading use ND4J, see {@link ComputeThreads}).
  */
 public final class BatchInference {
+  /**
+   * {@link ForwardPath#AUTO} builds a {@link LanewiseForward} only for {@code maxBatch} of at least
+   * this many windows; below, {@link SequentialForward} was as fast or faster (table above).
+   */
+  static final int LANEWISE_MIN_LANES = 64;
+
+  /**
+   * ... and runs it for a call of {@code n} windows when {@code n >= LANEWISE_MIN_FILL · maxBatch}:
+   * it always computes {@code maxBatch} lanes, which beats {@link SequentialForward} once about
+   * 0.55 of them hold windows (13,800 vs 7,500 windows/s at 256 lanes).
+   */
+  static final double LANEWISE_MIN_FILL = 0.6;
+
   private final AutoencoderNetwork network;
+  private final ForwardPath path;
   private final AutoencoderNetwork.Workspace workspace;
+  private final SequentialForward sequential;
+  private final LanewiseForward lanewise;
+  private final Nd4jForward nd4j;
   private final int maxBatch;
+  private final int lanewiseFrom;
   private final int windowSize;
   private final int predictionSize;
   private final float[] reconstruction;
@@ -23,15 +63,39 @@ public final class BatchInference {
   private final float[] windowErrors;
 
   public BatchInference(AutoencoderNetwork network, int maxBatch) {
+    this(network, maxBatch, ForwardPath.AUTO);
+  }
+
+  /**
+   * @param path {@link ForwardPath#AUTO} in production; the others pin one implementation, for
+   *     benchmarks and tests
+   */
+  public BatchInference(AutoencoderNetwork network, int maxBatch, ForwardPath path) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
     }
     AutoencoderSpec spec = network.spec();
+    boolean lstm = spec.kind() == ModelKind.LSTM;
+    if (!lstm && path != ForwardPath.AUTO && path != ForwardPath.REFERENCE) {
+      throw new IllegalArgumentException(
+          String.format("forward path %s needs an LSTM model, this one is %s", path, spec.kind()));
+    }
     this.network = network;
-    this.workspace = network.newWorkspace();
+    this.path = path;
     this.maxBatch = maxBatch;
     this.windowSize = spec.timesteps() * spec.features();
     this.predictionSize = spec.predictedSteps() * spec.features();
+    boolean auto = path == ForwardPath.AUTO && lstm;
+    this.workspace = path == ForwardPath.REFERENCE || !lstm ? network.newWorkspace() : null;
+    this.sequential =
+        path == ForwardPath.SEQUENTIAL || auto ? new SequentialForward(network) : null;
+    this.lanewise =
+        path == ForwardPath.LANEWISE || (auto && maxBatch >= LANEWISE_MIN_LANES)
+            ? new LanewiseForward(network, maxBatch)
+            : null;
+    this.lanewiseFrom =
+        path == ForwardPath.LANEWISE ? 0 : (int) Math.ceil(LANEWISE_MIN_FILL * maxBatch);
+    this.nd4j = path == ForwardPath.ND4J ? new Nd4jForward(network, maxBatch) : null;
     this.reconstruction = new float[spec.mode().reconstructs() ? maxBatch * windowSize : 0];
     this.prediction = new float[maxBatch * predictionSize];
     this.featureErrors = new float[maxBatch * spec.features()];
@@ -57,14 +121,34 @@ public final class BatchInference {
           String.format(
               "%s windows need %s values, the array has %s", n, n * windowSize, windows.length));
     }
+    if (workspace != null) {
+      for (int s = 0; s < n; s++) {
+        network.forward(
+            windows,
+            s * windowSize,
+            reconstruction,
+            s * windowSize,
+            prediction,
+            s * predictionSize,
+            workspace);
+      }
+    } else if (nd4j != null) {
+      nd4j.run(windows, n, reconstruction, prediction);
+    } else if (lanewise != null && n >= lanewiseFrom) {
+      lanewise.run(windows, n, reconstruction, prediction);
+    } else {
+      sequential.run(windows, n, reconstruction, prediction);
+    }
+    computeErrors(windows, n);
+  }
+
+  private void computeErrors(float[] windows, int n) {
     AutoencoderSpec spec = network.spec();
     int features = spec.features();
     int steps = spec.timesteps();
     boolean reconstructs = spec.mode().reconstructs();
     for (int s = 0; s < n; s++) {
       int in = s * windowSize;
-      network.forward(
-          windows, in, reconstruction, in, prediction, s * predictionSize, workspace);
       float total = 0f;
       for (int f = 0; f < features; f++) {
         float sum = 0f;
@@ -80,6 +164,11 @@ public final class BatchInference {
       }
       windowErrors[s] = total / features;
     }
+  }
+
+  /** The forward path this instance was built for. */
+  public ForwardPath path() {
+    return path;
   }
 
   public float[] reconstruction() {

@@ -119,6 +119,12 @@ public final class ModelBundle {
       Files.deleteIfExists(tmp);
       throw e;
     }
+    try {
+      // Temporary files are private to the owner; a bundle is meant to be shared and deployed.
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its defaults
+    }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 

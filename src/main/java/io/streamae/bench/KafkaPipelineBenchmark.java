@@ -1,0 +1,354 @@
+package io.streamae.bench;
+
+import io.streamae.job.JobConfig;
+import io.streamae.job.JobOptions;
+import io.streamae.job.ScoringJobMain;
+import io.streamae.model.io.ModelBundle;
+import io.streamae.scoring.ModelLoader;
+import io.streamae.tensor.TensorLayout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Kafka → Kafka throughput of the cluster job: writes {@code --readings} readings of {@code
+ * --sensors} sensors to a fresh input topic first, then runs the production pipeline ({@link
+ * ScoringJobMain#define}) over exactly those records ({@code kafka.stopping-offsets: latest}) and
+ * reads the results back. The result topic is created with {@code message.timestamp.type:
+ * LogAppendTime}, so each result's timestamp is when the broker received it; the figure is
+ * readings ÷ (last result − first result), next to readings ÷ the job's net run time (task
+ * deployment and start-up included).
+ *
+ * <p>Runs where {@code StreamExecutionEnvironment.getExecutionEnvironment()} points: a local
+ * MiniCluster with {@code java -cp target/streamae.jar}, the session cluster with {@code flink run}
+ * (attached, no {@code -d}). Every other {@code --key value} is a job option, as for {@link
+ * ScoringJobMain} ({@code --config jobs/scoring/job.yaml} included); {@code model.path} and {@code
+ * kafka.bootstrap-servers} are required, the topics and group are created per run.
+ *
+ * <pre>
+ * java -cp target/streamae.jar io.streamae.bench.KafkaPipelineBenchmark \
+ *     --kafka.bootstrap-servers localhost:9092 --model.path model.sae \
+ *     --readings 200000 --sensors 20 --partitions 2 --parallelism.default 2
+ * flink run -c io.streamae.bench.KafkaPipelineBenchmark target/streamae-job.jar ...same options
+ * </pre>
+ *
+ * Prints one line: {@code bench kafka readings=… results=… readings_per_s=… job_s=… …}.
+ */
+public final class KafkaPipelineBenchmark {
+  private static final long INTERVAL_MS = 1_000;
+
+  private KafkaPipelineBenchmark() {}
+
+  /** Measured figures of one run. */
+  public record Result(
+      long readings,
+      int sensors,
+      int parallelism,
+      long results,
+      long deadLetters,
+      double produceSeconds,
+      double jobSeconds,
+      double firstToLastResultSeconds) {
+
+    /** Readings per second from the first result to the last one. */
+    public double readingsPerSecond() {
+      return readings / Math.max(1e-3, firstToLastResultSeconds);
+    }
+
+    public String line() {
+      return String.format(
+          Locale.ROOT,
+          "bench kafka readings=%d sensors=%d parallelism=%d results=%d dead_letters=%d"
+              + " readings_per_s=%.0f first_to_last_result_s=%.1f job_s=%.1f"
+              + " job_readings_per_s=%.0f produce_s=%.1f",
+          readings,
+          sensors,
+          parallelism,
+          results,
+          deadLetters,
+          readingsPerSecond(),
+          firstToLastResultSeconds,
+          jobSeconds,
+          readings / Math.max(1e-3, jobSeconds),
+          produceSeconds);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.out.println(run(args).line());
+  }
+
+  /**
+   * Produces, runs the job to the end of its input and reads the results back.
+   *
+   * @param args {@code --readings N} (default 200000), {@code --sensors S} (default 20), {@code
+   *     --partitions P} of the input topic (default 2), and job options as {@code --key value}
+   */
+  public static Result run(String... args) throws Exception {
+    long readings = 200_000;
+    int sensors = 20;
+    int partitions = 2;
+    List<String> jobArgs = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--readings" -> readings = Long.parseLong(require(args[i], value));
+        case "--sensors" -> sensors = Integer.parseInt(require(args[i], value));
+        case "--partitions" -> partitions = Integer.parseInt(require(args[i], value));
+        default -> {
+          jobArgs.add(args[i]);
+          continue;
+        }
+      }
+      i++;
+    }
+    if (readings < 1 || sensors < 1 || partitions < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              "--readings (%s), --sensors (%s) and --partitions (%s) must be positive",
+              readings, sensors, partitions));
+    }
+
+    String suffix = Long.toString(System.currentTimeMillis());
+    String input = "bench-readings-" + suffix;
+    String output = "bench-results-" + suffix;
+    String deadLetters = "bench-dead-letters-" + suffix;
+    jobArgs.addAll(
+        List.of(
+            "--" + JobOptions.KAFKA_INPUT_TOPIC.key(), input,
+            "--" + JobOptions.KAFKA_OUTPUT_TOPIC.key(), output,
+            "--" + JobOptions.KAFKA_DEAD_LETTER_TOPIC.key(), deadLetters,
+            "--" + JobOptions.KAFKA_GROUP_ID.key(), "bench-" + suffix,
+            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+            "--" + JobOptions.KAFKA_STOPPING_OFFSETS.key(), "latest"));
+    Configuration conf = ScoringJobMain.configuration(jobArgs.toArray(String[]::new));
+    JobConfig config = JobConfig.from(conf);
+    ModelBundle bundle = ModelLoader.load(config.modelPath());
+    String servers = config.kafka().bootstrapServers();
+    if (servers == null) {
+      throw new IllegalArgumentException(
+          String.format("--%s is required", JobOptions.KAFKA_BOOTSTRAP_SERVERS.key()));
+    }
+
+    try (Admin admin = Admin.create(clientProperties(servers))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(input, partitions, (short) 1),
+                  new NewTopic(output, partitions, (short) 1)
+                      .configs(Map.of("message.timestamp.type", "LogAppendTime")),
+                  new NewTopic(deadLetters, 1, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+      awaitLeaders(admin, List.of(input, output, deadLetters), Duration.ofSeconds(60));
+
+      long produceStart = System.nanoTime();
+      produce(servers, input, partitions, bundle.layout(), sensors, readings);
+      double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
+      long written = endOffsets(admin, input, partitions);
+      if (written != readings) {
+        throw new IllegalStateException(
+            String.format("%s holds %s records, %s were sent", input, written, readings));
+      }
+
+      StreamExecutionEnvironment env = ScoringJobMain.environment(conf, config);
+      ScoringJobMain.define(env, config, bundle.layout());
+      JobExecutionResult result = env.execute("streamae-kafka-benchmark");
+      double jobSeconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1e3;
+
+      long[] span = readResults(servers, output);
+      long dead = endOffsets(admin, deadLetters, 1);
+      return new Result(
+          readings,
+          sensors,
+          env.getParallelism(),
+          span[0],
+          dead,
+          produceSeconds,
+          jobSeconds,
+          (span[2] - span[1]) / 1e3);
+    }
+  }
+
+  private static String require(String option, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(String.format("option %s needs a value", option));
+    }
+    return value;
+  }
+
+  /**
+   * Sensor {@code s} to partition {@code s % partitions}, keyed, one reading a second of event
+   * time per sensor, interleaved, ending an hour ago; values are smooth sines per feature.
+   */
+  private static void produce(
+      String servers,
+      String topic,
+      int partitions,
+      TensorLayout layout,
+      int sensors,
+      long readings)
+      throws Exception {
+    long perSensor = (readings + sensors - 1) / sensors;
+    long t0 = System.currentTimeMillis() - 3_600_000L - perSensor * INTERVAL_MS;
+    Properties props = clientProperties(servers);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    // One batch in flight per partition: a retried first batch of a fresh partition cannot be
+    // overtaken by the next one (the broker then takes the second as the producer's first and
+    // refuses the retry as out of order until it expires, losing its readings).
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    List<String> features = layout.featureNames();
+    byte[][] keys = new byte[sensors][];
+    for (int s = 0; s < sensors; s++) {
+      keys[s] = sensorId(s).getBytes(StandardCharsets.UTF_8);
+    }
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    Callback check =
+        (metadata, exception) -> {
+          if (exception != null) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, exception);
+          }
+        };
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      StringBuilder json = new StringBuilder(64 + 32 * features.size());
+      for (long n = 0; n < readings; n++) {
+        int s = (int) (n % sensors);
+        long step = n / sensors;
+        json.setLength(0);
+        json.append("{\"sensorId\":\"")
+            .append(sensorId(s))
+            .append("\",\"ts\":")
+            .append(t0 + step * INTERVAL_MS)
+            .append(",\"values\":{");
+        for (int f = 0; f < features.size(); f++) {
+          double phase = 2 * Math.PI * step / 24.0 + s + f;
+          json.append(f == 0 ? "\"" : ",\"")
+              .append(features.get(f))
+              .append("\":")
+              .append(Float.toString((float) (Math.sin(phase))));
+        }
+        json.append("}}");
+        producer.send(
+            new ProducerRecord<>(
+                topic, s % partitions, keys[s], json.toString().getBytes(StandardCharsets.UTF_8)),
+            check);
+      }
+      producer.flush();
+    }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(
+          String.format("%s of %s readings could not be written to %s", failed, readings, topic),
+          firstFailure.get());
+    }
+  }
+
+  /** Waits until every partition of {@code topics} has a leader (creation completes before). */
+  private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      boolean ready =
+          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+              .flatMap(description -> description.partitions().stream())
+              .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            String.format("topics %s have no leader after %s", topics, timeout));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static String sensorId(int s) {
+    return "sensor-" + s;
+  }
+
+  /** {count, first timestamp, last timestamp} of the whole topic (broker append times). */
+  private static long[] readResults(String servers, String topic) {
+    Properties props = clientProperties(servers);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    long count = 0;
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              String.format("could not read %s to its end %s within 5 min", topic, end));
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (record.timestampType() != TimestampType.LOG_APPEND_TIME) {
+            throw new IllegalStateException(
+                String.format("%s has %s timestamps", topic, record.timestampType()));
+          }
+          count++;
+          first = Math.min(first, record.timestamp());
+          last = Math.max(last, record.timestamp());
+        }
+      }
+    }
+    return count == 0 ? new long[] {0, 0, 0} : new long[] {count, first, last};
+  }
+
+  private static long endOffsets(Admin admin, String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+        .mapToLong(info -> info.offset())
+        .sum();
+  }
+
+  private static Properties clientProperties(String servers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    return props;
+  }
+}

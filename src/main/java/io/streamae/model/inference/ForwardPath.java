@@ -1,0 +1,15 @@
+package io.streamae.model.inference;
+
+/** Which implementation of the forward pass a {@link BatchInference} runs. */
+public enum ForwardPath {
+  /** Chosen per call from the batch size and model kind; see {@link BatchInference}. */
+  AUTO,
+  /** {@link ReferenceForward}: per window, scalar, double-precision transcendentals. */
+  REFERENCE,
+  /** {@link SequentialForward}: per window, vectorised along the gate columns. */
+  SEQUENTIAL,
+  /** {@link LanewiseForward}: whole batch, one window per SIMD lane. */
+  LANEWISE,
+  /** {@link Nd4jForward}: whole batch as ND4J GEMMs and transforms; for comparison only. */
+  ND4J
+}

@@ -1,0 +1,382 @@
+package io.streamae.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.bench.KafkaPipelineBenchmark;
+import io.streamae.bench.PipelineBenchmark;
+import io.streamae.kafka.DeadLetterSerializer;
+import io.streamae.model.io.ModelBundle;
+import io.streamae.testkit.KafkaBroker;
+import io.streamae.testkit.PoisonMessages;
+import io.streamae.testkit.StandaloneFlinkCluster;
+import io.streamae.testkit.TestModels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cluster submission exactly as users do it: the shaded job jar ({@code streamae-job.jar}, Flink
+ * left out) submitted with {@code flink run -d -c io.streamae.job.ScoringJobMain ... --config
+ * jobs/scoring/job.yaml} to a standalone session cluster of separate JVMs (JobManager and
+ * TaskManager with only a Flink distribution on their classpath, see {@link
+ * StandaloneFlinkCluster}), reading and writing a real KRaft broker ({@link KafkaBroker}).
+ *
+ * <p>Three sensors send 40 readings each, one a second, while the job runs; one reading per input
+ * partition from a "clock" sensor a minute later moves the watermark past them, so every window
+ * closes without stopping the job. Expected: 33 OK results per sensor (windows of 8, slide 1),
+ * once each, a poison payload in the dead-letter topic, completed checkpoints with the consumer
+ * offsets committed, no failure; then the job is cancelled through the REST API. The cluster's
+ * logs stay in the temporary directory when the test fails (its path is logged at start).
+ *
+ * <p>Needs {@code streamae.job.jar} (set by the failsafe configuration to the jar of this build).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterSubmissionITCase {
+  /** Opt-in throughput run: readings per model and environment, e.g. 200000. */
+  static final String BENCH_READINGS = "streamae.cluster.bench-readings";
+
+  private static final List<String> SENSORS = List.of("pump-1", "pump-2", "pump-3");
+  private static final int READINGS_PER_SENSOR = 40;
+  private static final int TIMESTEPS = 8;
+  private static final int PARTITIONS = 2;
+  private static final long INTERVAL_MS = 1_000;
+
+  /** Further than job.yaml's window.max-out-of-orderness (30 s) beyond the last reading. */
+  private static final long CLOCK_AHEAD_MS = 60_000;
+
+  /** First event time: an hour ago on a whole second (the parser refuses the future). */
+  private static final long T0 = (System.currentTimeMillis() / 1000 - 3600) * 1000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSubmissionITCase.class);
+  private static final String MAIN_CLASS = ScoringJobMain.class.getName();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path work;
+
+  private static StandaloneFlinkCluster flink;
+  private static ModelBundle bundle;
+  private static Path modelPath;
+  private static String jobId;
+  private static String input;
+  private static String output;
+  private static String deadLetters;
+
+  @BeforeAll
+  static void startClusterAndTrainModel() throws Exception {
+    input = KAFKA.createTopic("readings", PARTITIONS);
+    output = KAFKA.createTopic("results", PARTITIONS);
+    deadLetters = KAFKA.createTopic("dead-letters", 1);
+    modelPath = work.resolve("sine.sae");
+    // Training (this JVM) overlaps the cluster's start-up (two other JVMs).
+    CompletableFuture<ModelBundle> training =
+        CompletableFuture.supplyAsync(
+            () -> {
+              ModelBundle trained = TestModels.sineBundle(TIMESTEPS, 2);
+              try {
+                trained.write(modelPath);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return trained;
+            });
+    flink = StandaloneFlinkCluster.builder(work.resolve("flink")).taskSlots(PARTITIONS).start();
+    bundle = training.get(2, TimeUnit.MINUTES);
+  }
+
+  @AfterAll
+  static void cancelJobAndStopCluster() throws Exception {
+    if (flink == null) {
+      return;
+    }
+    try {
+      if (jobId != null && flink.jobState(jobId).equals("RUNNING")) {
+        flink.cancel(jobId, Duration.ofSeconds(30));
+      }
+    } finally {
+      flink.close();
+      flink = null;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void submittedJobJarScoresKafkaReadingsOnAStandaloneCluster() throws Exception {
+    Path jobJar = jobJar();
+    long started = System.nanoTime();
+    String group = "cluster-it-" + input;
+    jobId =
+        flink.submitDetached(
+            jobJar,
+            MAIN_CLASS,
+            List.of(
+                "--config", "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.input-topic", input,
+                "--kafka.output-topic", output,
+                "--kafka.dead-letter-topic", deadLetters,
+                "--kafka.group-id", group,
+                "--model.path", modelPath.toString(),
+                // job.yaml checkpoints every 30 s with 10 s between checkpoints; sooner, so the
+                // test sees the offsets of all its input committed within seconds.
+                "--execution.checkpointing.interval", "2 s",
+                "--execution.checkpointing.min-pause", "1 s"),
+            Path.of("").toAbsolutePath());
+    flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
+    LOG.info("job {} submitted and running after {} s", jobId, seconds(started));
+
+    int produced = produceReadingsAndPoison();
+
+    int expected = SENSORS.size() * (READINGS_PER_SENSOR - TIMESTEPS + 1);
+    List<ConsumerRecord<byte[], byte[]>> results =
+        KAFKA.readAll(output, expected, false, Duration.ofSeconds(90));
+    assertThat(results)
+        .as("results of job %s; exceptions %s", jobId, flink.jobExceptions(jobId))
+        .hasSize(expected);
+    assertResults(results);
+    LOG.info("{} results after {} s", results.size(), seconds(started));
+
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        KAFKA.readAll(deadLetters, 1, false, Duration.ofSeconds(30));
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).value()).isEqualTo(PoisonMessages.NOT_JSON.payload());
+    assertThat(header(dead.get(0), DeadLetterSerializer.REASON)).isEqualTo("MALFORMED_JSON");
+    assertThat(header(dead.get(0), DeadLetterSerializer.SOURCE)).startsWith("kafka:" + input + "/");
+
+    awaitCommittedOffsets(group, produced, Duration.ofSeconds(30));
+    assertThat(flink.completedCheckpoints(jobId)).isPositive();
+    assertThat(flink.jobExceptions(jobId)).as("failures and restarts").isEmpty();
+    assertThat(flink.jobState(jobId)).isEqualTo("RUNNING");
+
+    flink.cancel(jobId, Duration.ofSeconds(30));
+    LOG.info("job {} checked and cancelled after {} s", jobId, seconds(started));
+  }
+
+  /**
+   * Opt-in ({@code -Dstreamae.cluster.bench-readings=200000}): Kafka → Kafka throughput of the
+   * job with job.yaml's settings ({@link KafkaPipelineBenchmark}), for the tiny test model and a
+   * model of production shape (32 steps, 8 features, 64 cells; {@link
+   * PipelineBenchmark#configBBundle}), submitted with {@code flink run} (attached) to this cluster
+   * and run on a MiniCluster in this JVM. Each run's line is logged; every window must arrive.
+   */
+  @Test
+  @Order(2)
+  @EnabledIfSystemProperty(named = BENCH_READINGS, matches = "[1-9][0-9]*")
+  void kafkaThroughput() throws Exception {
+    if (jobId != null && flink.jobState(jobId).equals("RUNNING")) {
+      flink.cancel(jobId, Duration.ofSeconds(30)); // its slots are needed here
+    }
+    int readings = Integer.getInteger(BENCH_READINGS);
+    int sensors = 20;
+    Path production = PipelineBenchmark.configBBundle(work.resolve("bench-B.sae"));
+    Map<String, Path> models = new LinkedHashMap<>();
+    models.put("tiny (8 steps, 2 features, 12 cells)", modelPath);
+    models.put("production shape (32 steps, 8 features, 64 cells)", production);
+    for (Map.Entry<String, Path> model : models.entrySet()) {
+      int timesteps = ModelBundle.read(model.getValue()).layout().timesteps();
+      long windows = (long) sensors * (readings / sensors - timesteps + 1);
+      List<String> args =
+          List.of(
+              "--config", "jobs/scoring/job.yaml",
+              "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+              "--model.path", model.getValue().toString(),
+              "--readings", Integer.toString(readings),
+              "--sensors", Integer.toString(sensors),
+              "--partitions", Integer.toString(PARTITIONS),
+              "--parallelism.default", Integer.toString(PARTITIONS));
+
+      List<String> run = new ArrayList<>(List.of("run", "-m", flink.restAddress()));
+      run.addAll(List.of("-c", KafkaPipelineBenchmark.class.getName(), jobJar().toString()));
+      run.addAll(args);
+      StandaloneFlinkCluster.CliResult cli =
+          flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(20));
+      String line =
+          cli.stdout().lines().filter(l -> l.startsWith("bench kafka")).findFirst().orElse(null);
+      assertThat(line).as("flink run output: %s %s", cli.stdout(), cli.stderr()).isNotNull();
+      LOG.info("standalone cluster, {} model: {}", model.getKey(), line);
+      assertThat(line).contains(" results=" + windows + " ");
+
+      KafkaPipelineBenchmark.Result local = KafkaPipelineBenchmark.run(args.toArray(String[]::new));
+      LOG.info("MiniCluster in this JVM, {} model: {}", model.getKey(), local.line());
+      assertThat(local.results()).isEqualTo(windows);
+    }
+  }
+
+  private static String seconds(long startNanos) {
+    return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  private static Path jobJar() {
+    String location = System.getProperty("streamae.job.jar");
+    assertThat(location)
+        .as("system property streamae.job.jar (set by failsafe in pom.xml)")
+        .isNotBlank();
+    Path jar = Path.of(location);
+    assertThat(jar).as("job jar; build it with mvn package").isRegularFile();
+    return jar;
+  }
+
+  /**
+   * The readings, sensor {@code s} on partition {@code s % 2} (keyed, in order), the poison
+   * payload, then one clock reading per partition. Returns how many records were sent.
+   */
+  private static int produceReadingsAndPoison() throws Exception {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      for (int i = 0; i < READINGS_PER_SENSOR; i++) {
+        for (int s = 0; s < SENSORS.size(); s++) {
+          String sensor = SENSORS.get(s);
+          sent.add(
+              producer.send(
+                  new ProducerRecord<>(
+                      input,
+                      s % PARTITIONS,
+                      sensor.getBytes(StandardCharsets.UTF_8),
+                      payload(sensor, time(i), TestModels.sineValues(s, i)))));
+        }
+        if (i == READINGS_PER_SENSOR / 2) {
+          sent.add(
+              producer.send(
+                  new ProducerRecord<>(input, 0, null, PoisonMessages.NOT_JSON.payload())));
+        }
+      }
+      long clock = time(READINGS_PER_SENSOR - 1) + CLOCK_AHEAD_MS;
+      for (int p = 0; p < PARTITIONS; p++) {
+        String sensor = "clock-" + p;
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    input,
+                    p,
+                    sensor.getBytes(StandardCharsets.UTF_8),
+                    payload(sensor, clock, new float[] {50, 10}))));
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> record : sent) {
+      record.get(30, TimeUnit.SECONDS); // fails the test if a record was not written
+    }
+    return sent.size();
+  }
+
+  private static long time(int step) {
+    return T0 + step * INTERVAL_MS;
+  }
+
+  private static byte[] payload(String sensor, long ts, float[] values) {
+    return String.format(
+            Locale.ROOT,
+            "{\"sensorId\":\"%s\",\"ts\":%d,\"values\":{\"temp\":%s,\"current\":%s}}",
+            sensor,
+            ts,
+            Float.toString(values[0]),
+            Float.toString(values[1]))
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Per sensor exactly the windows ending at steps 7..39, once each, keyed and stamped as the job
+   * writes them, with a finite error from this model; no window of the clock sensors.
+   */
+  private static void assertResults(List<ConsumerRecord<byte[], byte[]>> records)
+      throws Exception {
+    Map<String, List<Long>> windowEnds = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      JsonNode json = JSON.readTree(record.value());
+      String sensor = json.path("sensorId").asText();
+      long start = json.path("windowStart").asLong();
+      long end = json.path("windowEnd").asLong();
+      assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(sensor);
+      assertThat(record.timestamp()).isEqualTo(end);
+      assertThat(end - start).isEqualTo((TIMESTEPS - 1) * INTERVAL_MS);
+      assertThat(json.path("status").asText()).isEqualTo("OK");
+      assertThat(json.path("modelVersion").asText()).isEqualTo(bundle.versionLabel());
+      assertThat(json.path("reconstructionError").isNumber()).as("reconstructionError").isTrue();
+      assertThat(json.path("reconstructionError").asDouble()).isNotNegative();
+      windowEnds.computeIfAbsent(sensor, k -> new ArrayList<>()).add(end);
+    }
+    List<Long> expectedEnds = new ArrayList<>();
+    for (int step = TIMESTEPS - 1; step < READINGS_PER_SENSOR; step++) {
+      expectedEnds.add(time(step));
+    }
+    assertThat(windowEnds).containsOnlyKeys(SENSORS);
+    windowEnds.forEach(
+        (sensor, ends) ->
+            assertThat(ends.stream().sorted().collect(Collectors.toList()))
+                .as("window ends of %s", sensor)
+                .containsExactlyElementsOf(expectedEnds));
+  }
+
+  /** Waits until a checkpoint committed the group's offsets at the end of the input topic. */
+  private static void awaitCommittedOffsets(String group, int produced, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long committed = -1;
+    long end = -1;
+    while (System.nanoTime() < deadline) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          KAFKA
+              .admin()
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
+      committed = offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        latest.put(new TopicPartition(input, p), OffsetSpec.latest());
+      }
+      end =
+          KAFKA.admin().listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
+              .mapToLong(info -> info.offset())
+              .sum();
+      if (committed == end) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    assertThat(end).as("end offsets of %s", input).isEqualTo(produced);
+    assertThat(committed).as("offsets of group %s committed on checkpoints", group).isEqualTo(end);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}

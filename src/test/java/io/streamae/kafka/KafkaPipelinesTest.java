@@ -1,0 +1,344 @@
+package io.streamae.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.ingest.RawReading;
+import io.streamae.job.JobConfig;
+import io.streamae.job.ScoringJobMain;
+import io.streamae.sink.AnomalyRecord;
+import io.streamae.sink.DeadLetter;
+import io.streamae.testkit.PoisonMessages;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kafka edge without a broker: the deserializer never throws, the serializers write the
+ * documented records, the {@code kafka.*} options fail start-up naming the key, builders check
+ * themselves, and secrets never reach a log line.
+ */
+class KafkaPipelinesTest {
+  private static final String BOOTSTRAP = "localhost:9092";
+
+  // --- deserializer ----------------------------------------------------------------------------
+
+  @Test
+  void wrapsEveryRecordWithItsOrigin() throws Exception {
+    List<RawReading> out = deserialize(record("readings", 3, 1042, 1_700L, new byte[] {1, 2}));
+
+    assertThat(out)
+        .containsExactly(new RawReading(new byte[] {1, 2}, "kafka:readings/3@1042", 1_700L));
+  }
+
+  @Test
+  void turnsATombstoneIntoAReadingWithoutPayload() throws Exception {
+    List<RawReading> out = deserialize(record("readings", 0, 7, 5L, null));
+
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.payload()).isNull();
+              assertThat(r.source()).isEqualTo("kafka:readings/0@7");
+            });
+  }
+
+  @Test
+  void passesEveryPoisonMessageOnUntouched() throws Exception {
+    for (PoisonMessages poison : PoisonMessages.values()) {
+      List<RawReading> out = deserialize(record("readings", 1, 1, 1L, poison.payload()));
+      assertThat(out)
+          .singleElement()
+          .satisfies(r -> assertThat(r.payload()).as(poison.name()).isEqualTo(poison.payload()));
+    }
+  }
+
+  // --- serializers -----------------------------------------------------------------------------
+
+  @Test
+  void writesAResultKeyedBySensorAtItsWindowEnd() throws Exception {
+    AnomalyRecord result =
+        new AnomalyRecord(
+            "pump-7",
+            1_000L,
+            8_000L,
+            0.25,
+            new String[] {"temp", "vibration"},
+            new float[] {0.3f, 0.2f},
+            new float[] {0.6f, 0.4f},
+            new float[] {71f, 0.03f},
+            new long[] {9_000L},
+            Double.NaN,
+            0.5,
+            0.25,
+            true,
+            0,
+            "pumps:1",
+            AnomalyRecord.OK);
+
+    ProducerRecord<byte[], byte[]> record =
+        new AnomalyRecordSerializer("results").serialize(result, null, 123L);
+
+    assertThat(record.topic()).isEqualTo("results");
+    assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("pump-7");
+    assertThat(record.timestamp()).isEqualTo(8_000L);
+    JsonNode json = new ObjectMapper().readTree(record.value());
+    assertThat(json.get("sensorId").asText()).isEqualTo("pump-7");
+    assertThat(json.get("windowEnd").asLong()).isEqualTo(8_000L);
+    assertThat(json.get("predictionError").isNull()).isTrue();
+  }
+
+  @Test
+  void writesADeadLetterAsTheRawBytesWithHeaders() {
+    byte[] payload = PoisonMessages.INVALID_UTF8.payload();
+    DeadLetter letter =
+        new DeadLetter(payload, "kafka:readings/2@9", "parse", "MALFORMED_JSON", "bad byte", 77L);
+
+    ProducerRecord<byte[], byte[]> record =
+        new DeadLetterSerializer("dead-letters").serialize(letter, null, null);
+
+    assertThat(record.topic()).isEqualTo("dead-letters");
+    assertThat(record.key()).isNull();
+    assertThat(record.value()).isEqualTo(payload);
+    assertThat(record.timestamp()).isEqualTo(77L);
+    assertThat(headers(record))
+        .containsExactly(
+            Map.entry("reason", "MALFORMED_JSON"),
+            Map.entry("detail", "bad byte"),
+            Map.entry("stage", "parse"),
+            Map.entry("source", "kafka:readings/2@9"));
+  }
+
+  @Test
+  void forwardsATombstoneAsATombstone() {
+    DeadLetter letter = new DeadLetter(null, "kafka:r/0@1", "parse", "EMPTY_PAYLOAD", null, -1L);
+
+    ProducerRecord<byte[], byte[]> record =
+        new DeadLetterSerializer("dead-letters").serialize(letter, null, null);
+
+    assertThat(record.value()).isNull();
+    assertThat(record.timestamp()).as("negative timestamps are left to the producer").isNull();
+    assertThat(headers(record)).doesNotContainKey("detail");
+  }
+
+  // --- options ---------------------------------------------------------------------------------
+
+  @Test
+  void readsTheKafkaOptions() {
+    JobConfig.Kafka kafka =
+        config(
+                "kafka.input-topic", "in",
+                "kafka.delivery-guarantee", "Exactly-Once",
+                "kafka.transactional-id-prefix", "scoring-1",
+                "kafka.transaction-timeout", "2 min",
+                "kafka.properties.security.protocol", "SASL_SSL")
+            .kafka();
+
+    assertThat(kafka.bootstrapServers()).isEqualTo(BOOTSTRAP);
+    assertThat(kafka.inputTopic()).isEqualTo("in");
+    assertThat(kafka.outputTopic()).isEqualTo("anomaly-results");
+    assertThat(kafka.exactlyOnce()).isTrue();
+    assertThat(kafka.transactionTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(kafka.properties()).containsExactly(Map.entry("security.protocol", "SASL_SSL"));
+  }
+
+  @Test
+  void stopsStartUpNamingTheKey() {
+    assertFails(
+        "kafka.bootstrap-servers ( ) must be set when source.kind is kafka",
+        "kafka.bootstrap-servers",
+        " ");
+    assertFails(
+        "kafka.starting-offsets (newest) must be one of [committed, earliest, latest]",
+        "kafka.starting-offsets",
+        "newest");
+    assertFails(
+        "kafka.delivery-guarantee (at-most-once)", "kafka.delivery-guarantee", "at-most-once");
+    assertFails(
+        "kafka.transactional-id-prefix (null) must be set",
+        "kafka.delivery-guarantee",
+        "exactly-once");
+    assertFails(
+        "kafka.transaction-timeout (PT16M) must not exceed PT15M",
+        "kafka.transaction-timeout",
+        "16 min");
+    assertFails(
+        "kafka.output-topic (readings) must differ from kafka.input-topic",
+        "kafka.input-topic",
+        "readings",
+        "kafka.output-topic",
+        "readings");
+    assertFails("kafka.event-time (ingest)", "kafka.event-time", "ingest");
+    assertFails(
+        "kafka.transaction-timeout (PT1M) must exceed execution.checkpointing.interval",
+        "kafka.delivery-guarantee",
+        "exactly-once",
+        "kafka.transactional-id-prefix",
+        "p",
+        "kafka.transaction-timeout",
+        "1 min",
+        "execution.checkpointing.interval",
+        "2 min");
+  }
+
+  @Test
+  void requiresBootstrapServersOnlyForTheKafkaSource() {
+    Configuration local = Configuration.fromMap(Map.of("source.kind", "generator"));
+
+    assertThat(JobConfig.from(local).kafka().bootstrapServers()).isNull();
+    assertThatThrownBy(() -> KafkaPipelines.source(JobConfig.from(local)).build())
+        .hasMessageContaining("kafka.bootstrap-servers must be set for the Kafka source");
+  }
+
+  @Test
+  void buildsABoundedSourceForBackfills() {
+    KafkaSource<RawReading> source =
+        KafkaPipelines.source(config("kafka.stopping-offsets", "latest")).build();
+
+    assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+    assertThat(KafkaPipelines.source(config()).build().getBoundedness())
+        .isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+  }
+
+  @Test
+  void buildsExactlyOnceSinks() {
+    JobConfig config =
+        config("kafka.delivery-guarantee", "exactly-once", "kafka.transactional-id-prefix", "p");
+
+    assertThat(KafkaPipelines.results(config).build()).isNotNull();
+    assertThat(KafkaPipelines.deadLetters(config).property("linger.ms", "5").build()).isNotNull();
+  }
+
+  @Test
+  void masksSecretsInEverythingThatMayBeLogged() {
+    JobConfig config =
+        config(
+            "kafka.properties.sasl.jaas.config", "PlainLoginModule required password=\"hunter2\";",
+            "kafka.properties.ssl.truststore.password", "hunter2",
+            "kafka.properties.sasl.oauthbearer.token.endpoint.url", "https://idp/token",
+            "kafka.properties.security.protocol", "SASL_SSL");
+
+    assertThat(config.kafka().toString()).doesNotContain("hunter2").contains("SASL_SSL");
+    assertThat(config.toString()).doesNotContain("hunter2");
+    assertThat(JobConfig.Kafka.redacted(config.kafka().properties()))
+        .containsEntry("sasl.jaas.config", JobConfig.Kafka.MASK)
+        .containsEntry("ssl.truststore.password", JobConfig.Kafka.MASK)
+        .containsEntry("sasl.oauthbearer.token.endpoint.url", JobConfig.Kafka.MASK)
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void theClusterJobReadsKafkaOnly() throws Exception {
+    assertThatThrownBy(() -> ScoringJobMain.configuration("--source", "generator"))
+        .hasMessageContaining("source.kind (generator) must be kafka");
+    assertThat(
+            ScoringJobMain.configuration("--kafka.bootstrap-servers", BOOTSTRAP)
+                .getString("source.kind", null))
+        .isEqualTo("kafka");
+  }
+
+  @Test
+  void recordEventTimeBuildsTheJobWithRecordTimestamps() {
+    JobConfig config = config("kafka.event-time", "record");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+
+    assertThat(config.kafka().recordTime()).isTrue();
+    ScoringJobMain.define(
+        env, config, new io.streamae.tensor.TensorLayout(8, java.util.List.of("temp", "current")));
+    assertThat(env.getStreamGraph().getStreamNodes())
+        .extracting(n -> n.getOperatorName())
+        .contains(io.streamae.job.AnomalyDetectionJob.PARSE);
+    assertThat(KafkaPipelines.watermarks(config)).isNotNull();
+  }
+
+  @Test
+  void refusesExactlyOnceWithoutCheckpointing() throws Exception {
+    Configuration conf =
+        ScoringJobMain.configuration(
+            "--kafka.bootstrap-servers", BOOTSTRAP,
+            "--kafka.delivery-guarantee", "exactly-once",
+            "--kafka.transactional-id-prefix", "p");
+
+    assertThatThrownBy(() -> ScoringJobMain.environment(conf, JobConfig.from(conf)))
+        .hasMessageContaining("set execution.checkpointing.interval");
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private static JobConfig config(String... keyValues) {
+    List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", BOOTSTRAP));
+    for (int i = 0; i < keyValues.length; i += 2) {
+      args.add("--" + keyValues[i]);
+      args.add(keyValues[i + 1]);
+    }
+    try {
+      return JobConfig.from(ScoringJobMain.configuration(args.toArray(String[]::new)));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void assertFails(String message, String... keyValues) {
+    assertThatThrownBy(() -> config(keyValues))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(
+      String topic, int partition, long offset, long timestamp, byte[] value) {
+    return new ConsumerRecord<>(
+        topic,
+        partition,
+        offset,
+        timestamp,
+        TimestampType.CREATE_TIME,
+        0,
+        0,
+        null,
+        value,
+        new RecordHeaders(),
+        Optional.empty());
+  }
+
+  private static List<RawReading> deserialize(ConsumerRecord<byte[], byte[]> record)
+      throws Exception {
+    List<RawReading> out = new ArrayList<>();
+    new RawReadingDeserializer()
+        .deserialize(
+            record,
+            new Collector<>() {
+              @Override
+              public void collect(RawReading reading) {
+                out.add(reading);
+              }
+
+              @Override
+              public void close() {}
+            });
+    return out;
+  }
+
+  private static Map<String, String> headers(ProducerRecord<byte[], byte[]> record) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    record
+        .headers()
+        .forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+    return headers;
+  }
+}
