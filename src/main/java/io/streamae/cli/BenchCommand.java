@@ -41,8 +41,27 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-training", description = "skip the training measurement")
   boolean noTraining;
 
+  @Option(names = "--e2e", description = "instead: the whole job end to end (in-memory source → job → discarding sink), config B, slide 1")
+  boolean e2e;
+
+  @Option(names = "--e2e-readings", defaultValue = "200000", description = "readings for --e2e (default ${DEFAULT-VALUE})")
+  long e2eReadings;
+
+  @Option(names = "--e2e-rate", defaultValue = "0", split = ",", description = "readings/s for --e2e, 0 = as fast as possible; several values run several points (default ${DEFAULT-VALUE})")
+  List<Double> e2eRates;
+
   @Override
   public Integer call() throws Exception {
+    if (e2e) {
+      java.nio.file.Path model = java.nio.file.Files.createTempFile("bench-B", ".sae");
+      io.streamae.bench.PipelineBenchmark.configBBundle(model);
+      for (double rate : e2eRates) {
+        var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2);
+        System.out.println(result.line(rate > 0 ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate) : "memory"));
+      }
+      java.nio.file.Files.deleteIfExists(model);
+      return 0;
+    }
     System.out.printf("# %s, %d cores, %s%n", System.getProperty("java.vm.name"),
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
     for (String name : configs) {

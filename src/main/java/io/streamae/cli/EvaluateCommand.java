@@ -55,22 +55,23 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "train on exactly this many first rows instead (default: fraction)")
   int trainRows;
 
-  @Option(names = "--timesteps", description = "window length T")
+  @Option(names = "--timesteps", description = "window length T (default 32)")
   Integer timesteps;
 
-  @Option(names = "--hidden", split = ",", description = "LSTM hidden sizes, e.g. 32")
+  @Option(names = "--hidden", split = ",", description = "LSTM hidden sizes (default 32)")
   List<Integer> hidden;
 
-  @Option(names = "--epochs", description = "training epochs per series")
+  @Option(names = "--epochs", description = "training epochs per series (default 10)")
   Integer epochs;
 
-  @Option(names = "--batch-size", description = "training batch size")
+  @Option(names = "--batch-size", description = "training batch size (default 64)")
   Integer batchSize;
 
-  @Option(names = "--learning-rate", description = "Adam learning rate")
+  @Option(names = "--learning-rate", description = "Adam learning rate (default 0.005)")
   Double learningRate;
 
-  @Option(names = "--mode", description = "reconstruction, prediction or composite")
+  @Option(names = "--mode",
+      description = "reconstruction, prediction or composite (default composite)")
   String mode;
 
   @Option(names = "--seed", defaultValue = "42", description = "(default ${DEFAULT-VALUE})")

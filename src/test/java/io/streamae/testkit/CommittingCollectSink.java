@@ -23,6 +23,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  */
 public final class CommittingCollectSink<T> implements Sink<T>, SupportsCommitter<String> {
   private static final Map<String, List<String>> COMMITTED = new ConcurrentHashMap<>();
+  /** Ids of committed batches: Flink may commit a restored committable again after a failure. */
+  private static final java.util.Set<String> COMMITTED_IDS = ConcurrentHashMap.newKeySet();
 
   private final String name;
   private final Encoder<T> encoder;
@@ -61,7 +63,8 @@ public final class CommittingCollectSink<T> implements Sink<T>, SupportsCommitte
         if (pending.isEmpty()) {
           return List.of();
         }
-        String batch = String.join("\n", pending);
+        // The first line is a unique batch id, so a committable committed twice counts once.
+        String batch = java.util.UUID.randomUUID() + "\n" + String.join("\n", pending);
         pending.clear();
         return List.of(batch);
       }
@@ -78,7 +81,10 @@ public final class CommittingCollectSink<T> implements Sink<T>, SupportsCommitte
       @Override
       public void commit(Collection<CommitRequest<String>> requests) {
         for (CommitRequest<String> r : requests) {
-          COMMITTED.get(target).addAll(List.of(r.getCommittable().split("\n")));
+          List<String> lines = List.of(r.getCommittable().split("\n"));
+          if (COMMITTED_IDS.add(lines.get(0))) {
+            COMMITTED.get(target).addAll(lines.subList(1, lines.size()));
+          }
         }
       }
 

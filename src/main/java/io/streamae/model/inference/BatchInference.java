@@ -13,20 +13,27 @@ import io.streamae.model.definition.ModelKind;
  * instance is not thread-safe (one per operator subtask).
  *
  * <p><b>Which forward pass.</b> LSTM models run one of two plain-Java kernels, chosen per call by
- * the batch size; dense models run the per-window {@link ReferenceForward}. Measured on 2 shared
- * cores (AVX-512, Java 17, load average 5–9, config B: T=32 F=8 H=64 composite), windows/s per
- * CPU-second of the scoring thread:
+ * the batch size; dense models run the per-window {@link ReferenceForward}. Config B of the
+ * benchmark (T=32 F=8 H=64, composite, horizon 1), one thread, one JVM per point ({@code bench
+ * --paths X --batches N --threads 1}), windows/s; 2026-11-28, 2 shared cores with AVX-512, Java 17,
+ * {@code OMP_NUM_THREADS=1}, load average 1.7–2.9:
  *
  * <pre>
- *   batch   reference   SEQUENTIAL   LANEWISE   ND4J ops (gemm + transforms, not used)
- *   1       TODO
- *   8
- *   32
- *   256
+ *   batch   REFERENCE   SEQUENTIAL   LANEWISE   ND4J
+ *       1         893        8,358        898     301
+ *      16         876        8,155      5,244   2,141
+ *      64         888        8,187      7,895   3,099
+ *     128           -        6,008     11,443       -
+ *     256         865        7,268     11,852   2,760
  * </pre>
  *
- * The ND4J path lost at every batch size here (op overhead plus scalar exp in its transforms), so
- * it is not part of the choice; see the README's Performance section.
+ * Hence: {@link SequentialForward} below 64 windows, {@link LanewiseForward} for full batches of
+ * 64 and more (see {@link #LANEWISE_MIN_LANES}, {@link #LANEWISE_MIN_FILL}). {@link Nd4jForward}
+ * (GEMMs plus ND4J transforms) lost at every batch size: to per-op overhead at small batches
+ * (1–47 µs of CPU per op here, about 570 ops per call for config B) and to its element-wise transforms
+ * at large ones (sigmoid 3.5–5 ns per value against about 1 ns in {@link LstmMath}); it also
+ * allocates per call. {@link ForwardPath#AUTO} never picks it; it stays for re-measuring on other
+ * hardware ({@code bench --paths ND4J}).
  *
  * <p><b>Threads.</b> Both kernels run in the calling thread only: one compute thread per operator
  * subtask, parallelism comes from Flink. They do not touch ND4J, so OpenMP and BLAS pools stay idle
@@ -41,11 +48,12 @@ public final class BatchInference {
   static final int LANEWISE_MIN_LANES = 64;
 
   /**
-   * ... and runs it for a call of {@code n} windows when {@code n >= LANEWISE_MIN_FILL · maxBatch}:
-   * it always computes {@code maxBatch} lanes, which beats {@link SequentialForward} once about
-   * 0.55 of them hold windows (13,800 vs 7,500 windows/s at 256 lanes).
+   * ... and runs it for a call of {@code n} windows when {@code n >= LANEWISE_MIN_FILL · maxBatch}.
+   * It always computes {@code maxBatch} lanes (see {@link LanewiseForward}), so a partial batch
+   * costs as much as a full one; it beats {@link SequentialForward} once about 0.6 (256 lanes) to
+   * 0.7 (128 lanes) of them hold windows.
    */
-  static final double LANEWISE_MIN_FILL = 0.6;
+  static final double LANEWISE_MIN_FILL = 0.7;
 
   private final AutoencoderNetwork network;
   private final ForwardPath path;
