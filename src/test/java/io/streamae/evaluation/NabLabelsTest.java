@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reading NAB label windows and NAB data series, on hand-made text and on the real subset. */
 class NabLabelsTest {
-  private static final Path DATA = Path.of("/work/shared/data/nab");
+  private static final Path DATA = io.streamae.testkit.SharedData.nab();
   private static final Path LABELS = DATA.resolve("labels/combined_windows_subset.json");
   private static final String MACHINE = "realKnownCause/machine_temperature_system_failure.csv";
   private static final String AMBIENT = "realKnownCause/ambient_temperature_system_failure.csv";

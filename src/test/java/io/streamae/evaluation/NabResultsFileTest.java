@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Writing and reading NAB results files {@code timestamp,value,anomaly_score,label}. */
 class NabResultsFileTest {
-  private static final Path DATA = Path.of("/work/shared/data/nab");
+  private static final Path DATA = io.streamae.testkit.SharedData.nab();
   private static final String FLATMIDDLE = "artificialWithAnomaly/art_daily_flatmiddle.csv";
   private static final long T0 = NabSeries.parseEpochMillis("2014-04-01 00:00:00");
   private static final long STEP_MS = 5 * 60_000L;

@@ -34,7 +34,7 @@ class NabScorerTest {
   private static final long T0 = NabSeries.parseEpochMillis("2014-04-01 00:00:00");
   private static final long STEP_MS = 5 * 60_000L;
   private static final int ROWS = 100;
-  private static final Path DATA = Path.of("/work/shared/data/nab");
+  private static final Path DATA = io.streamae.testkit.SharedData.nab();
 
   /** NAB's scaledSigmoid, written as in sweeper.py. */
   private static double nabS(double x) {
