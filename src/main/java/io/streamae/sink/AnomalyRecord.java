@@ -50,29 +50,6 @@ public record AnomalyRecord(
 
   public static final String OK = "OK";
 
-  /** A record that is not warming up (what the scoring stage builds before calibration). */
-  public AnomalyRecord(
-      String sensorId,
-      long windowStart,
-      long windowEnd,
-      double reconstructionError,
-      String[] featureNames,
-      float[] featureErrors,
-      float[] attribution,
-      float[] predictions,
-      long[] predictionTimestamps,
-      double predictionError,
-      double anomalyScore,
-      double threshold,
-      boolean anomalous,
-      int filledValues,
-      String modelVersion,
-      String status) {
-    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
-        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
-        anomalous, false, filledValues, modelVersion, status);
-  }
-
   public boolean ok() {
     return OK.equals(status);
   }

@@ -88,6 +88,7 @@ class KafkaPipelinesTest {
             0.5,
             0.25,
             true,
+            false,
             0,
             "pumps:1",
             AnomalyRecord.OK);

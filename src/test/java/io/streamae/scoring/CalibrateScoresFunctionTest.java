@@ -28,7 +28,7 @@ class CalibrateScoresFunctionTest {
     long end = T0 + step * MINUTE;
     return new AnomalyRecord(sensor, end - 7 * MINUTE, end, error, new String[] {"temp"},
         new float[] {(float) error}, new float[] {1f}, new float[] {1f}, new long[] {end + MINUTE},
-        error, error / (error + 0.1), 0.1, error > 0.1, 0, "m:1", status);
+        error, error / (error + 0.1), 0.1, error > 0.1, false, 0, "m:1", status);
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, AnomalyRecord, AnomalyRecord>
