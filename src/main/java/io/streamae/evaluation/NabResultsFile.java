@@ -109,41 +109,21 @@ public final class NabResultsFile {
    */
   public static List<Row> read(Path path) throws IOException {
     List<Row> rows = new ArrayList<>();
-    try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      String header = reader.readLine();
-      if (header == null) {
-        throw new IllegalArgumentException(
-            String.format("%s is empty; expected header '%s'", path, HEADER));
-      }
-      if (!NabSeries.normaliseHeader(header).equals(HEADER)) {
-        throw new IllegalArgumentException(
-            String.format("%s, line 1: header is '%s', expected '%s'", path, header, HEADER));
-      }
-      int lineNumber = 1;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        lineNumber++;
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] fields = line.split(",", -1);
-        if (fields.length != 4) {
-          throw new IllegalArgumentException(
-              String.format(
-                  "%s, line %s: expected 4 fields (%s), found %s in '%s'",
-                  path, lineNumber, HEADER, fields.length, line));
-        }
-        long timestamp = NabSeries.parseTimestampField(path, lineNumber, fields[0]);
-        double value = NabSeries.parseValue(path, lineNumber, "value", fields[1]);
-        double score = NabSeries.parseValue(path, lineNumber, "anomaly_score", fields[2]);
-        String label = fields[3].trim();
-        if (!label.equals("0") && !label.equals("1")) {
-          throw new IllegalArgumentException(
-              String.format("%s, line %s: label '%s' is not 0 or 1", path, lineNumber, fields[3]));
-        }
-        rows.add(new Row(timestamp, value, score, Integer.parseInt(label)));
-      }
-    }
+    NabSeries.forEachRow(
+        path,
+        HEADER,
+        4,
+        (lineNumber, fields) -> {
+          long timestamp = NabSeries.parseTimestampField(path, lineNumber, fields[0]);
+          double value = NabSeries.parseValue(path, lineNumber, "value", fields[1]);
+          double score = NabSeries.parseValue(path, lineNumber, "anomaly_score", fields[2]);
+          String label = fields[3].trim();
+          if (!label.equals("0") && !label.equals("1")) {
+            throw new IllegalArgumentException(
+                String.format("%s, line %s: label '%s' is not 0 or 1", path, lineNumber, fields[3]));
+          }
+          rows.add(new Row(timestamp, value, score, Integer.parseInt(label)));
+        });
     return List.copyOf(rows);
   }
 

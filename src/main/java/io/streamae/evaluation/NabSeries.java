@@ -12,7 +12,9 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -83,18 +85,50 @@ public final class NabSeries {
    *     malformed (header, column count, timestamp, value) or there are no rows
    */
   public static NabSeries read(Path file, String name) throws IOException {
-    long[] timestamps = new long[1024];
-    double[] values = new double[1024];
-    int rows = 0;
+    List<Long> timestamps = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    forEachRow(
+        file,
+        HEADER,
+        2,
+        (lineNumber, fields) -> {
+          timestamps.add(parseTimestampField(file, lineNumber, fields[0]));
+          values.add(parseValue(file, lineNumber, "value", fields[1]));
+        });
+    if (timestamps.isEmpty()) {
+      throw new IllegalArgumentException(String.format("%s has no data rows", file));
+    }
+    return new NabSeries(
+        name,
+        timestamps.stream().mapToLong(Long::longValue).toArray(),
+        values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** One data row of a CSV read by {@link #forEachRow}. */
+  @FunctionalInterface
+  interface RowHandler {
+    void row(int lineNumber, String[] fields);
+  }
+
+  /**
+   * Reads a comma-separated file with the given header (compared after {@link
+   * #normaliseHeader}), handing every non-blank data line with its 1-based line number to {@code
+   * handler}.
+   *
+   * @throws IllegalArgumentException naming the file and line for a missing or wrong header or a
+   *     line without exactly {@code fields} fields
+   */
+  static void forEachRow(Path file, String header, int fields, RowHandler handler)
+      throws IOException {
     try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = reader.readLine();
-      if (header == null) {
-        throw new IllegalArgumentException(String.format("%s is empty; expected header '%s'",
-            file, HEADER));
-      }
-      if (!normaliseHeader(header).equals(HEADER)) {
+      String first = reader.readLine();
+      if (first == null) {
         throw new IllegalArgumentException(
-            String.format("%s, line 1: header is '%s', expected '%s'", file, header, HEADER));
+            String.format("%s is empty; expected header '%s'", file, header));
+      }
+      if (!normaliseHeader(first).equals(header)) {
+        throw new IllegalArgumentException(
+            String.format("%s, line 1: header is '%s', expected '%s'", file, first, header));
       }
       int lineNumber = 1;
       String line;
@@ -103,28 +137,16 @@ public final class NabSeries {
         if (line.isBlank()) {
           continue;
         }
-        String[] fields = line.split(",", -1);
-        if (fields.length != 2) {
+        String[] parts = line.split(",", -1);
+        if (parts.length != fields) {
           throw new IllegalArgumentException(
               String.format(
-                  "%s, line %s: expected 2 fields (timestamp,value), found %s in '%s'",
-                  file, lineNumber, fields.length, line));
+                  "%s, line %s: expected %s fields (%s), found %s in '%s'",
+                  file, lineNumber, fields, header, parts.length, line));
         }
-        long timestamp = parseTimestampField(file, lineNumber, fields[0]);
-        double value = parseValue(file, lineNumber, "value", fields[1]);
-        if (rows == timestamps.length) {
-          timestamps = Arrays.copyOf(timestamps, rows * 2);
-          values = Arrays.copyOf(values, rows * 2);
-        }
-        timestamps[rows] = timestamp;
-        values[rows] = value;
-        rows++;
+        handler.row(lineNumber, parts);
       }
     }
-    if (rows == 0) {
-      throw new IllegalArgumentException(String.format("%s has no data rows", file));
-    }
-    return new NabSeries(name, Arrays.copyOf(timestamps, rows), Arrays.copyOf(values, rows));
   }
 
   /** Series name as given when read or constructed. */
