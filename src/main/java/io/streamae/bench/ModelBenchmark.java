@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Throughput of the model: forward passes (windows/s per batch size and thread count) and
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Besides wall-clock windows/s each inference point reports windows per CPU-second of the
  * scoring threads ({@code cpu_windows_per_s}) and the 1-minute load average ({@code load}): on a
  * machine shared with other work the wall figure measures the neighbours as much as the code, the
- * CPU figure much less so.
+ * CPU figure much less so. The kernel that ran ({@code kernel}, see {@link
+ * BatchInference#kernelFor}) tells what {@link ForwardPath#AUTO} chose; the vector kernel needs
+ * {@code java --add-modules jdk.incubator.vector} ({@link BatchInference#vectorKernelAvailable()}).
  */
 public final class ModelBenchmark {
   private ModelBenchmark() {}
@@ -46,8 +49,8 @@ public final class ModelBenchmark {
   public static final Config B = new Config("B", 32, 8, 64, 1);
 
   /**
-   * One measured point; {@code path}, {@code cpuWindowsPerSecond} and {@code load} are set for
-   * inference points only (null, NaN, NaN for training).
+   * One measured point; {@code path}, {@code cpuWindowsPerSecond}, {@code load} and {@code kernel}
+   * are set for inference points only (null, NaN, NaN, null for training).
    */
   public record Point(
       String kind,
@@ -57,9 +60,10 @@ public final class ModelBenchmark {
       double windowsPerSecond,
       ForwardPath path,
       double cpuWindowsPerSecond,
-      double load) {
+      double load,
+      String kernel) {
     public Point(String kind, String config, int batch, int threads, double windowsPerSecond) {
-      this(kind, config, batch, threads, windowsPerSecond, null, Double.NaN, Double.NaN);
+      this(kind, config, batch, threads, windowsPerSecond, null, Double.NaN, Double.NaN, null);
     }
 
     public String line() {
@@ -78,10 +82,11 @@ public final class ModelBenchmark {
       return line
           + String.format(
               Locale.ROOT,
-              " path=%s cpu_windows_per_s=%.0f load=%.2f",
+              " path=%s cpu_windows_per_s=%.0f load=%.2f kernel=%s",
               path.name().toLowerCase(Locale.ROOT),
               cpuWindowsPerSecond,
-              load);
+              load,
+              kernel);
     }
   }
 
@@ -126,16 +131,19 @@ public final class ModelBenchmark {
         measured.windows() / measured.wallSeconds(),
         path,
         measured.windows() / measured.cpuSeconds(),
-        load);
+        load,
+        measured.kernel());
   }
 
-  private record Run(long windows, double wallSeconds, double cpuSeconds) {}
+  private record Run(long windows, double wallSeconds, double cpuSeconds, String kernel) {}
 
   private static Run run(
       AutoencoderNetwork network, float[] windows, int batch, int threads, double seconds, ForwardPath path)
       throws InterruptedException {
     AtomicLong total = new AtomicLong();
     AtomicLong cpuNanos = new AtomicLong();
+    AtomicReference<String> kernel = new AtomicReference<>();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(threads);
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     long start = System.nanoTime();
@@ -144,26 +152,35 @@ public final class ModelBenchmark {
       Thread worker =
           new Thread(
               () -> {
-                BatchInference inference = new BatchInference(network, batch, path);
-                long cpuStart = bean.getCurrentThreadCpuTime();
-                long n = 0;
-                while (System.nanoTime() < deadline) {
-                  inference.run(windows, batch);
-                  n += batch;
+                try {
+                  BatchInference inference = new BatchInference(network, batch, path);
+                  kernel.set(inference.kernelFor(batch));
+                  long cpuStart = bean.getCurrentThreadCpuTime();
+                  long n = 0;
+                  while (System.nanoTime() < deadline) {
+                    inference.run(windows, batch);
+                    n += batch;
+                  }
+                  cpuNanos.addAndGet(bean.getCurrentThreadCpuTime() - cpuStart);
+                  total.addAndGet(n);
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(null, e);
+                } finally {
+                  done.countDown();
                 }
-                cpuNanos.addAndGet(bean.getCurrentThreadCpuTime() - cpuStart);
-                total.addAndGet(n);
-                done.countDown();
               },
               "bench-" + t);
       worker.start();
     }
     done.await();
+    if (failure.get() != null) {
+      throw failure.get();
+    }
     double wall = (System.nanoTime() - start) / 1e9;
     // Windows per CPU-second of one thread: with T threads the CPU time is T times larger, so
     // scale back up to compare with the wall-clock figure for the same thread count.
     double cpu = cpuNanos.get() / 1e9 / threads;
-    return new Run(total.get(), wall, cpu);
+    return new Run(total.get(), wall, cpu, kernel.get());
   }
 
   /** Training throughput: a few epochs on random windows, speed of the last epoch. */

@@ -201,7 +201,7 @@ public final class AutoencoderNetwork {
   /**
    * Runs one window through the network: the per-window reference pass, kept simple on purpose.
    * {@link BatchInference} scores LSTM models with the batched kernels ({@link SequentialForward},
-   * {@link LanewiseForward}), which tests keep equal to this pass to 1e-5.
+   * {@link LanewiseForward}, {@link VectorForward}), which tests keep equal to this pass to 1e-5.
    *
    * @param window {@code [timesteps, features]} normalised values, row-major, from {@code offset}
    * @param reconstruction receives {@code [timesteps, features]} at {@code reconOffset}; ignored

@@ -12,38 +12,58 @@ import io.streamae.model.definition.ModelKind;
  * features]} and its mean over features per window {@code [n]}. Nothing is allocated per call; an
  * instance is not thread-safe (one per operator subtask).
  *
- * <p><b>Which forward pass.</b> LSTM models run one of two plain-Java kernels, chosen per call by
- * the batch size; dense models run the per-window {@link ReferenceForward}. Config B of the
- * benchmark (T=32 F=8 H=64, composite, horizon 1), one thread, one JVM per point ({@code bench
- * --paths X --batches N --threads 1}), windows/s; 2026-11-28, 2 shared cores with AVX-512, Java 17,
- * {@code OMP_NUM_THREADS=1}, load average 1.7–2.9:
+ * <p><b>Which forward pass.</b> LSTM models run one of three plain-Java kernels; dense models run
+ * the per-window {@link ReferenceForward}. Config B of the benchmark (T=32 F=8 H=64, composite,
+ * horizon 1), windows/s, one JVM per point, the paths of a batch size back to back; 2026-11-28, 2
+ * shared cores with AVX-512 (preferred vector 512 bits), Java 17.0.15, load average 1.1–2.0 from
+ * other work. One thread: {@code OMP_NUM_THREADS=1 java --add-modules jdk.incubator.vector -jar
+ * target/streamae.jar bench --configs B --no-training --seconds 3 --threads 1 --batches N --paths
+ * X}:
  *
  * <pre>
- *   batch   REFERENCE   SEQUENTIAL   LANEWISE   ND4J
- *       1         893        8,358        898     301
- *      16         876        8,155      5,244   2,141
- *      64         888        8,187      7,895   3,099
- *     128           -        6,008     11,443       -
- *     256         865        7,268     11,852   2,760
+ *   batch   REFERENCE   SEQUENTIAL   LANEWISE   VECTOR   ND4J
+ *       1         831        7,920        858   12,120     197
+ *      16         906        8,056      4,915   33,717   1,706
+ *      32         727        7,995      6,959   32,589   2,450
+ *      64         729        8,227      8,703   33,657   2,832
+ *     128         746        7,959     11,555   28,242   2,652
+ *     256         879        6,386     13,615   32,441   1,954
  * </pre>
  *
- * Hence: {@link SequentialForward} below 64 windows, {@link LanewiseForward} for full batches of
- * 64 and more (see {@link #LANEWISE_MIN_LANES}, {@link #LANEWISE_MIN_FILL}). {@link Nd4jForward}
- * (GEMMs plus ND4J transforms) lost at every batch size: to per-op overhead at small batches
- * (1–47 µs of CPU per op here, about 570 ops per call for config B) and to its element-wise transforms
- * at large ones (sigmoid 3.5–5 ns per value against about 1 ns in {@link LstmMath}); it also
- * allocates per call. {@link ForwardPath#AUTO} never picks it; it stays for re-measuring on other
- * hardware ({@code bench --paths ND4J}).
+ * Two threads, each with its own instance ({@code --threads 2}, same command; two-thread figures
+ * depend most on the neighbours: the same kernel measured 38,000–72,000 for VECTOR at 256, and the
+ * ratios stayed):
  *
- * <p><b>Threads.</b> Both kernels run in the calling thread only: one compute thread per operator
+ * <pre>
+ *   batch   SEQUENTIAL   LANEWISE   VECTOR
+ *       1       12,420      1,065   19,819
+ *      32       11,879      9,441   49,563
+ *     256       13,121     20,028   50,018
+ * </pre>
+ *
+ * Hence {@link ForwardPath#AUTO}: {@link VectorForward} for every batch size when the JVM has the
+ * module {@code jdk.incubator.vector} ({@link #vectorKernelAvailable()}): 1.5× {@link
+ * SequentialForward} for single windows, 3.5–5× from 16 windows on, 2.4× {@link LanewiseForward}
+ * at 256, and a partial batch costs only its windows. Without the module, as before: {@link
+ * SequentialForward} below 64 windows, {@link LanewiseForward} for (nearly) full batches of 64 and
+ * more (see {@link #LANEWISE_MIN_LANES}, {@link #LANEWISE_MIN_FILL}), and no class that names a
+ * vector type is loaded. One-thread figures move by ±15% between runs on these shared cores; the
+ * ratios hold. {@link Nd4jForward} (GEMMs plus ND4J transforms) lost at every batch size: to
+ * per-op overhead at small batches (1–47 µs of CPU per op here, about 570 ops per call for config
+ * B) and to its element-wise transforms at large ones (sigmoid 3.5–5 ns per value against about 1
+ * ns in {@link LstmMath}); it also allocates per call. {@link ForwardPath#AUTO} never picks it; it
+ * stays for re-measuring on other hardware ({@code bench --paths ND4J}).
+ *
+ * <p><b>Threads.</b> The kernels run in the calling thread only: one compute thread per operator
  * subtask, parallelism comes from Flink. They do not touch ND4J, so OpenMP and BLAS pools stay idle
  * while scoring (set {@code OMP_NUM_THREADS=1} for the TaskManager anyway; training and model
  * loading use ND4J, see {@link ComputeThreads}).
  */
 public final class BatchInference {
   /**
-   * {@link ForwardPath#AUTO} builds a {@link LanewiseForward} only for {@code maxBatch} of at least
-   * this many windows; below, {@link SequentialForward} was as fast or faster (table above).
+   * Without the vector kernel, {@link ForwardPath#AUTO} builds a {@link LanewiseForward} only for
+   * {@code maxBatch} of at least this many windows; below, {@link SequentialForward} was as fast or
+   * faster (table above).
    */
   static final int LANEWISE_MIN_LANES = 64;
 
@@ -55,11 +75,15 @@ public final class BatchInference {
    */
   static final double LANEWISE_MIN_FILL = 0.7;
 
+  private static final boolean VECTOR_MODULE =
+      ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
   private final AutoencoderNetwork network;
   private final ForwardPath path;
   private final AutoencoderNetwork.Workspace workspace;
   private final SequentialForward sequential;
   private final LanewiseForward lanewise;
+  private final ForwardKernel vector;
   private final Nd4jForward nd4j;
   private final int maxBatch;
   private final int lanewiseFrom;
@@ -79,6 +103,15 @@ public final class BatchInference {
    *     benchmarks and tests
    */
   public BatchInference(AutoencoderNetwork network, int maxBatch, ForwardPath path) {
+    this(network, maxBatch, path, vectorKernelAvailable());
+  }
+
+  /**
+   * @param vectorAvailable whether {@link ForwardPath#AUTO} may use {@link VectorForward}; tests
+   *     pass false to take the path of a JVM without {@code jdk.incubator.vector}
+   */
+  BatchInference(
+      AutoencoderNetwork network, int maxBatch, ForwardPath path, boolean vectorAvailable) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
     }
@@ -88,17 +121,28 @@ public final class BatchInference {
       throw new IllegalArgumentException(
           String.format("forward path %s needs an LSTM model, this one is %s", path, spec.kind()));
     }
+    if (path == ForwardPath.VECTOR && !vectorAvailable) {
+      throw new IllegalStateException(
+          "forward path VECTOR needs the module jdk.incubator.vector: start the JVM with"
+              + " --add-modules jdk.incubator.vector");
+    }
     this.network = network;
     this.path = path;
     this.maxBatch = maxBatch;
     this.windowSize = spec.timesteps() * spec.features();
     this.predictionSize = spec.predictedSteps() * spec.features();
     boolean auto = path == ForwardPath.AUTO && lstm;
+    boolean autoVector = auto && vectorAvailable;
+    boolean autoPlain = auto && !vectorAvailable;
     this.workspace = path == ForwardPath.REFERENCE || !lstm ? network.newWorkspace() : null;
+    // The only reference to VectorForward: its class, and with it the vector module, is loaded
+    // only when this line runs.
+    this.vector =
+        path == ForwardPath.VECTOR || autoVector ? VectorForward.create(network, maxBatch) : null;
     this.sequential =
-        path == ForwardPath.SEQUENTIAL || auto ? new SequentialForward(network) : null;
+        path == ForwardPath.SEQUENTIAL || autoPlain ? new SequentialForward(network) : null;
     this.lanewise =
-        path == ForwardPath.LANEWISE || (auto && maxBatch >= LANEWISE_MIN_LANES)
+        path == ForwardPath.LANEWISE || (autoPlain && maxBatch >= LANEWISE_MIN_LANES)
             ? new LanewiseForward(network, maxBatch)
             : null;
     this.lanewiseFrom =
@@ -108,6 +152,34 @@ public final class BatchInference {
     this.prediction = new float[maxBatch * predictionSize];
     this.featureErrors = new float[maxBatch * spec.features()];
     this.windowErrors = new float[maxBatch];
+  }
+
+  /**
+   * Whether this JVM can run {@link VectorForward}, the fastest kernel: true when the module
+   * {@code jdk.incubator.vector} is in the boot layer ({@code java --add-modules
+   * jdk.incubator.vector ...}; for Flink, in {@code env.java.opts.taskmanager}). Without it
+   * {@link ForwardPath#AUTO} runs {@link SequentialForward} and {@link LanewiseForward}, and no
+   * class that uses the module is loaded.
+   */
+  public static boolean vectorKernelAvailable() {
+    return VECTOR_MODULE;
+  }
+
+  /**
+   * The kernel {@link #run} uses for a call of {@code n} windows: {@code reference}, {@code nd4j},
+   * {@code vector}, {@code lanewise} or {@code sequential}.
+   */
+  public String kernelFor(int n) {
+    if (workspace != null) {
+      return "reference";
+    } else if (nd4j != null) {
+      return "nd4j";
+    } else if (vector != null) {
+      return "vector";
+    } else if (lanewise != null && n >= lanewiseFrom) {
+      return "lanewise";
+    }
+    return "sequential";
   }
 
   public int maxBatch() {
@@ -142,6 +214,8 @@ public final class BatchInference {
       }
     } else if (nd4j != null) {
       nd4j.run(windows, n, reconstruction, prediction);
+    } else if (vector != null) {
+      vector.run(windows, n, reconstruction, prediction);
     } else if (lanewise != null && n >= lanewiseFrom) {
       lanewise.run(windows, n, reconstruction, prediction);
     } else {

@@ -10,6 +10,11 @@ public enum ForwardPath {
   SEQUENTIAL,
   /** {@link LanewiseForward}: whole batch, one window per SIMD lane. */
   LANEWISE,
+  /**
+   * {@link VectorForward}: whole batch on the Vector API, register-blocked; needs the module
+   * {@code jdk.incubator.vector} at run time (see {@link BatchInference#vectorKernelAvailable()}).
+   */
+  VECTOR,
   /** {@link Nd4jForward}: whole batch as ND4J GEMMs and transforms; for comparison only. */
   ND4J
 }

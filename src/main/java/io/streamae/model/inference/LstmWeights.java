@@ -16,7 +16,8 @@ package io.streamae.model.inference;
  *       weights {@code g, f, o, i} next to each other, so the kernel reads them sequentially.
  * </ul>
  *
- * Each row is its own array on purpose: C2 (Java 17) vectorises a loop only when every array index
+ * ({@link VectorForward} packs its own copy, per group of hidden units, when it is created.) Each
+ * row is its own array on purpose: C2 (Java 17) vectorises a loop only when every array index
  * in it is the loop variable plus the same loop-invariant term, so kernels index {@code row[j]},
  * never {@code matrix[offset + j]}.
  */

@@ -27,10 +27,14 @@ class BatchInferenceMemoryTest {
 
   @ParameterizedTest(name = "{0}, batch {1}")
   @CsvSource({
-    // batch 1 and 10 run SequentialForward, 100 (a full batch of 100) LanewiseForward.
+    // AUTO runs VectorForward (tests start the JVM with jdk.incubator.vector), including the
+    // single-window remainder of a batch of 10; without the module it would run SequentialForward
+    // below 64 windows and LanewiseForward for a full batch of 100.
     "AUTO, 1",
     "AUTO, 10",
     "AUTO, 100",
+    "SEQUENTIAL, 10",
+    "LANEWISE, 100",
     "REFERENCE, 100",
   })
   void millionWindowsAllocateNothing(ForwardPath path, int batch) throws IOException {

@@ -18,14 +18,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The batched kernels ({@link SequentialForward}, {@link LanewiseForward}, and the comparison path
- * {@link Nd4jForward}) equal the per-window {@link ReferenceForward} to 1e-5 — reconstruction,
- * prediction and the errors derived from them — for stacked layers, both cell activations, every
- * mode and batch sizes 1, 7 and 256.
+ * The batched kernels ({@link SequentialForward}, {@link LanewiseForward}, {@link VectorForward},
+ * and the comparison path {@link Nd4jForward}) equal the per-window {@link ReferenceForward} to
+ * 1e-5 — reconstruction, prediction and the errors derived from them — for stacked layers, both
+ * cell activations, every mode and batch sizes 1, 7, 64 and 256; {@link ForwardPath#AUTO} both with
+ * and without the vector kernel.
  */
 class FastForwardEqualityTest {
   private static final float TOLERANCE = 1e-5f;
-  private static final int[] BATCHES = {1, 7, 256};
+  private static final int[] BATCHES = {1, 7, 64, 256};
 
   static Stream<Arguments> specs() {
     return Stream.of(
@@ -89,7 +90,8 @@ class FastForwardEqualityTest {
     BatchInference reference = new BatchInference(network, 64, ForwardPath.REFERENCE);
     List<BatchInference> fast = fastPaths(network, 64);
     Random random = new Random(17);
-    // 50 of 64 runs AUTO's lanewise kernel with padding lanes, 40 its sequential one.
+    // Without the vector kernel, 50 of 64 runs AUTO's lanewise kernel with padding lanes, 40 its
+    // sequential one; the vector kernel computes only the windows of the call.
     for (int n : new int[] {64, 3, 1, 50, 40, 64, 9}) {
       float[] windows = windows(n * spec.timesteps() * spec.features(), random);
       reference.run(windows, n);
@@ -122,12 +124,18 @@ class FastForwardEqualityTest {
         }) {
       paths.add(new BatchInference(network, maxBatch, path));
     }
+    if (BatchInference.vectorKernelAvailable()) {
+      paths.add(new BatchInference(network, maxBatch, ForwardPath.VECTOR));
+    }
+    // AUTO as it runs in a JVM without jdk.incubator.vector.
+    paths.add(new BatchInference(network, maxBatch, ForwardPath.AUTO, false));
     return paths;
   }
 
   private static void assertSameOutputs(BatchInference actual, BatchInference expected, int n) {
     AutoencoderSpec spec = expected.spec();
-    String label = String.format("%s, %s, batch %s", actual.path(), spec, n);
+    String label =
+        String.format("%s (%s), %s, batch %s", actual.path(), actual.kernelFor(n), spec, n);
     if (spec.mode().reconstructs()) {
       assertClose(
           actual.reconstruction(),
