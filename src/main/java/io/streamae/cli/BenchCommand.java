@@ -50,14 +50,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--e2e-rate", defaultValue = "0", split = ",", description = "readings/s for --e2e, 0 = as fast as possible; several values run several points (default ${DEFAULT-VALUE})")
   List<Double> e2eRates;
 
+  @Option(names = "--e2e-batch", defaultValue = "256", split = ",", description = "model.batch-size for --e2e; 1 = no batching; several values run several points (default ${DEFAULT-VALUE})")
+  List<Integer> e2eBatches;
+
   @Override
   public Integer call() throws Exception {
     if (e2e) {
       java.nio.file.Path model = java.nio.file.Files.createTempFile("bench-B", ".sae");
       io.streamae.bench.PipelineBenchmark.configBBundle(model);
       for (double rate : e2eRates) {
-        var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2);
-        System.out.println(result.line(rate > 0 ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate) : "memory"));
+        for (int batch : e2eBatches) {
+          var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);
+          System.out.println(result.line(rate > 0 ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate) : "memory"));
+        }
       }
       java.nio.file.Files.deleteIfExists(model);
       return 0;
