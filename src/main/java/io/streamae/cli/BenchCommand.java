@@ -50,14 +50,42 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--e2e-rate", defaultValue = "0", split = ",", description = "readings/s for --e2e, 0 = as fast as possible; several values run several points (default ${DEFAULT-VALUE})")
   List<Double> e2eRates;
 
+  @Option(names = "--e2e-batch", defaultValue = "256", split = ",", description = "model.batch-size for --e2e; 1 = no batching; several values run several points (default ${DEFAULT-VALUE})")
+  List<Integer> e2eBatches;
+
+  @Option(names = "--memory", description = "instead: keyed state per sensor on the job (heap backend), config B, at each --memory-sensors count")
+  boolean memory;
+
+  @Option(names = "--memory-sensors", defaultValue = "10000,100000", split = ",", description = "sensor counts for --memory; the per-sensor line compares the first and the last (default ${DEFAULT-VALUE})")
+  List<Integer> memorySensors;
+
   @Override
   public Integer call() throws Exception {
+    if (memory) {
+      java.nio.file.Path work = java.nio.file.Files.createTempDirectory("bench-memory");
+      try {
+        java.nio.file.Path model = io.streamae.bench.PipelineBenchmark.configBBundle(work.resolve("bench-B.sae"));
+        List<io.streamae.bench.MemoryBenchmark.Point> points = new java.util.ArrayList<>();
+        for (int sensors : memorySensors) {
+          points.add(io.streamae.bench.MemoryBenchmark.run(model, sensors, work));
+          System.out.println(points.get(points.size() - 1).line());
+        }
+        if (points.size() > 1) {
+          System.out.println(io.streamae.bench.MemoryBenchmark.perSensor(points.get(0), points.get(points.size() - 1)));
+        }
+      } finally {
+        io.streamae.bench.MemoryBenchmark.delete(work);
+      }
+      return 0;
+    }
     if (e2e) {
       java.nio.file.Path model = java.nio.file.Files.createTempFile("bench-B", ".sae");
       io.streamae.bench.PipelineBenchmark.configBBundle(model);
       for (double rate : e2eRates) {
-        var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2);
-        System.out.println(result.line(rate > 0 ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate) : "memory"));
+        for (int batch : e2eBatches) {
+          var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);
+          System.out.println(result.line(rate > 0 ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate) : "memory"));
+        }
       }
       java.nio.file.Files.deleteIfExists(model);
       return 0;

@@ -26,6 +26,8 @@ public record JobConfig(
     Duration generatorInterval,
     int generatorPoisonEvery,
     String modelPath,
+    int batchSize,
+    Duration batchMaxWait,
     Integer windowSize,
     int windowSlide,
     Duration maxOutOfOrderness,
@@ -40,6 +42,9 @@ public record JobConfig(
     AnomalyLikelihood.Settings scoring) implements java.io.Serializable {
 
   public static final Set<String> SOURCES = Set.of("generator", "nab", "file", "kafka");
+
+  /** Larger batches only add latency: the batched kernels reach full speed well below this. */
+  public static final int MAX_BATCH_SIZE = 4096;
 
   public static JobConfig from(Configuration c) {
     String source = c.get(JobOptions.SOURCE).trim().toLowerCase(Locale.ROOT);
@@ -61,6 +66,10 @@ public record JobConfig(
     }
     Duration ooo = c.get(JobOptions.MAX_OUT_OF_ORDERNESS);
     check(!ooo.isNegative(), JobOptions.MAX_OUT_OF_ORDERNESS, ooo, "must not be negative");
+    int batchSize = positive(c, JobOptions.MODEL_BATCH_SIZE);
+    check(batchSize <= MAX_BATCH_SIZE, JobOptions.MODEL_BATCH_SIZE, batchSize, "must be <= " + MAX_BATCH_SIZE);
+    Duration batchWait = c.get(JobOptions.MODEL_BATCH_MAX_WAIT);
+    check(!batchWait.isNegative(), JobOptions.MODEL_BATCH_MAX_WAIT, batchWait, "must not be negative");
     GapPolicy policy;
     try {
       policy = GapPolicy.parse(c.get(JobOptions.GAP_POLICY));
@@ -76,6 +85,8 @@ public record JobConfig(
         interval,
         poison,
         c.get(JobOptions.MODEL_PATH),
+        batchSize,
+        batchWait,
         size,
         slide,
         ooo,
@@ -93,7 +104,7 @@ public record JobConfig(
   /** The same configuration with another model path. */
   public JobConfig withModelPath(String path) {
     return new JobConfig(source, sourcePath, generatorSensors, generatorReadings, generatorInterval,
-        generatorPoisonEvery, path, windowSize, windowSlide, maxOutOfOrderness, idleTimeout, maxGap,
+        generatorPoisonEvery, path, batchSize, batchMaxWait, windowSize, windowSlide, maxOutOfOrderness, idleTimeout, maxGap,
         gapPolicy, stateTtl, maxFutureSkew, outputPath, deadLetterPath, kafka, scoring);
   }
 

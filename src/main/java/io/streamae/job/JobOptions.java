@@ -36,6 +36,14 @@ public final class JobOptions {
       ConfigOptions.key("model.path").stringType().noDefaultValue()
           .withDescription("Model bundle: a path or URI Flink's file systems can open. The run command trains one on the source's normal prefix when unset.");
 
+  public static final ConfigOption<Integer> MODEL_BATCH_SIZE =
+      ConfigOptions.key("model.batch-size").intType().defaultValue(256)
+          .withDescription("Most windows, of any sensors, scored together in one forward pass; 1 scores each window as it arrives.");
+
+  public static final ConfigOption<Duration> MODEL_BATCH_MAX_WAIT =
+      ConfigOptions.key("model.batch-max-wait").durationType().defaultValue(Duration.ofMillis(5))
+          .withDescription("Longest a window waits for its batch to fill before it is scored; 0 scores at once.");
+
   public static final ConfigOption<Integer> WINDOW_SIZE =
       ConfigOptions.key("window.size").intType().noDefaultValue()
           .withDescription("Readings per window; must equal the model's timesteps (taken from the model when unset).");

@@ -8,12 +8,23 @@ import io.streamae.tensor.Normalizer;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.tensor.WindowTensorizer;
 import io.streamae.window.SensorWindow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Scores windows of one sensor with a loaded model bundle: tensor, forward pass, errors,
- * predictions in original units, the previous prediction checked against what arrived, and the
- * anomaly decision against the calibrated threshold. Pure Java; {@code ScoreWindowsFunction}
- * keeps the per-sensor {@link Previous} in Flink state.
+ * Scores windows with a loaded model bundle: tensor, forward pass, errors, predictions in original
+ * units, the previous prediction checked against what arrived, and the anomaly decision against
+ * the calibrated threshold. Pure Java; the scoring operator keeps each sensor's {@link Previous} in
+ * Flink state and hands windows of many sensors over in one {@link #scoreBatch} call.
+ *
+ * <p>A batch runs one forward pass for all its windows. Only the comparison with the previous
+ * prediction depends on the order of a sensor's windows: it is done window by window in input
+ * order, each window of a sensor seeing the prediction of the sensor's window before it in the
+ * batch, or the stored one for its first. So a batch gives the records that one call per window
+ * would, up to the float rounding of the batched kernels (within 1e-5).
  *
  * <p>The score set here maps the error {@code e} against the bundle threshold {@code θ} to [0, 1]
  * as {@code e / (e + θ)} (0.5 exactly at the threshold) and {@code anomalous} is {@code e > θ}.
@@ -32,6 +43,7 @@ public final class AnomalyScorer {
   private final String[] featureNames;
   private final double threshold;
   private final String version;
+  private final int maxBatch;
 
   /** The previous window's prediction, normalised, and the event times it is for. */
   public record Previous(long[] timestamps, float[] values) {}
@@ -39,44 +51,121 @@ public final class AnomalyScorer {
   /** A scored window plus the prediction to remember for the next one. */
   public record Scored(AnomalyRecord record, Previous next) {}
 
+  /**
+   * The records of a batch, in input order, and each sensor's newest prediction after it (only
+   * sensors with a new one): what to store for the next batch.
+   */
+  public record Batch(List<AnomalyRecord> records, Map<String, Previous> latest) {}
+
+  /** Looks up the stored previous prediction of a sensor, or null. */
+  @FunctionalInterface
+  public interface PreviousLookup {
+    Previous find(String sensorId);
+  }
+
+  /** One window per call. */
   public AnomalyScorer(ModelBundle bundle) {
+    this(bundle, 1);
+  }
+
+  /** Up to {@code maxBatch} windows per {@link #scoreBatch} call. */
+  public AnomalyScorer(ModelBundle bundle, int maxBatch) {
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
+    }
     this.bundle = bundle;
     this.spec = bundle.metadata().architecture();
     this.layout = bundle.layout();
     this.normalizer = bundle.normalizer();
-    this.tensorizer = new WindowTensorizer(layout, normalizer, 1);
-    this.inference = new BatchInference(bundle.network(), 1);
+    this.tensorizer = new WindowTensorizer(layout, normalizer, maxBatch);
+    this.inference = new BatchInference(bundle.network(), maxBatch);
     this.featureNames = layout.featureNames().toArray(String[]::new);
     this.threshold = bundle.threshold();
     this.version = bundle.versionLabel();
+    this.maxBatch = maxBatch;
   }
 
   public ModelBundle bundle() {
     return bundle;
   }
 
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  /** Scores one window against its sensor's previous prediction (null: none). */
   public Scored score(SensorWindow window, Previous previous) {
+    Batch batch = scoreBatch(List.of(window), sensor -> previous);
+    return new Scored(batch.records().get(0), batch.latest().getOrDefault(window.sensorId(), previous));
+  }
+
+  /**
+   * Scores up to {@link #maxBatch} windows, of any sensors, in one forward pass. {@code stored}
+   * is asked at most once per sensor, for the prediction stored before this batch.
+   */
+  public Batch scoreBatch(List<SensorWindow> windows, PreviousLookup stored) {
+    if (windows.size() > maxBatch) {
+      throw new IllegalArgumentException(
+          String.format("batch of %s windows, this scorer takes at most %s", windows.size(), maxBatch));
+    }
     int steps = spec.timesteps();
     int features = spec.features();
-    if (window.timesteps() != steps || window.values().length != steps * features) {
-      String status =
-          String.format(
-              "%s: window [%s, %s], model [%s, %s]",
-              SHAPE_MISMATCH, window.timesteps(), window.features(), steps, features);
-      return new Scored(failed(window, status), previous);
-    }
+    int[] sample = new int[windows.size()];
     tensorizer.clear();
-    tensorizer.add(window.values());
-    float[] normalised = tensorizer.batch();
-    inference.run(normalised, 1);
+    for (int i = 0; i < windows.size(); i++) {
+      SensorWindow w = windows.get(i);
+      boolean fits = w.timesteps() == steps && w.values().length == steps * features;
+      sample[i] = fits ? tensorizer.add(w.values()) : -1;
+    }
+    if (tensorizer.samples() > 0) {
+      inference.run(tensorizer.batch(), tensorizer.samples());
+    }
 
-    double predictionError = previousError(previous, window, normalised);
+    List<AnomalyRecord> records = new ArrayList<>(windows.size());
+    Map<String, Previous> latest = new HashMap<>();
+    Map<String, Previous> before = new HashMap<>();
+    for (int i = 0; i < windows.size(); i++) {
+      SensorWindow w = windows.get(i);
+      if (sample[i] < 0) {
+        String status =
+            String.format(
+                "%s: window [%s, %s], model [%s, %s]",
+                SHAPE_MISMATCH, w.timesteps(), w.features(), steps, features);
+        records.add(failed(w, status));
+        continue;
+      }
+      String sensor = w.sensorId();
+      Previous previous;
+      if (latest.containsKey(sensor)) {
+        previous = latest.get(sensor);
+      } else {
+        if (!before.containsKey(sensor)) {
+          before.put(sensor, stored.find(sensor));
+        }
+        previous = before.get(sensor);
+      }
+      Scored scored = assemble(w, sample[i], previous);
+      records.add(scored.record());
+      if (scored.next() != null) {
+        latest.put(sensor, scored.next());
+      }
+    }
+    return new Batch(records, latest);
+  }
+
+  /** The record of the window in batch slot {@code s} after the forward pass. */
+  private Scored assemble(SensorWindow window, int s, Previous previous) {
+    int steps = spec.timesteps();
+    int features = spec.features();
+    float[] normalised = tensorizer.batch();
+    int offset = s * steps * features;
+    double predictionError = previousError(previous, window, normalised, offset);
     double error;
     float[] featureErrors;
     float[] attribution;
     if (spec.mode().reconstructs()) {
-      error = inference.windowErrors()[0];
-      featureErrors = java.util.Arrays.copyOf(inference.featureErrors(), features);
+      error = inference.windowErrors()[s];
+      featureErrors = Arrays.copyOfRange(inference.featureErrors(), s * features, (s + 1) * features);
       attribution = shares(featureErrors);
     } else {
       error = predictionError;
@@ -89,15 +178,16 @@ public final class AnomalyScorer {
     long[] predictionTimes = new long[horizon];
     long step = steps > 1 ? window.timestamps()[steps - 1] - window.timestamps()[steps - 2] : 0;
     float[] raw = inference.prediction();
+    int rawOffset = s * horizon * features;
     for (int p = 0; p < horizon; p++) {
       predictionTimes[p] = window.end() + (p + 1) * step;
       for (int f = 0; f < features; f++) {
-        predictions[p * features + f] = normalizer.denormalize(raw[p * features + f], f);
+        predictions[p * features + f] = normalizer.denormalize(raw[rawOffset + p * features + f], f);
       }
     }
     Previous next =
         horizon > 0 && step > 0
-            ? new Previous(predictionTimes, java.util.Arrays.copyOf(raw, horizon * features))
+            ? new Previous(predictionTimes, Arrays.copyOfRange(raw, rawOffset, rawOffset + horizon * features))
             : null;
 
     boolean scored = !Double.isNaN(error);
@@ -128,7 +218,7 @@ public final class AnomalyScorer {
    * Mean squared error (normalised) of the previous prediction at the steps this window now holds
    * real readings for; NaN when no predicted step is in the window.
    */
-  private double previousError(Previous previous, SensorWindow window, float[] normalised) {
+  private double previousError(Previous previous, SensorWindow window, float[] normalised, int offset) {
     if (previous == null) {
       return Double.NaN;
     }
@@ -137,12 +227,12 @@ public final class AnomalyScorer {
     double sum = 0;
     int matched = 0;
     for (int p = 0; p < previous.timestamps().length; p++) {
-      int t = java.util.Arrays.binarySearch(ts, previous.timestamps()[p]);
+      int t = Arrays.binarySearch(ts, previous.timestamps()[p]);
       if (t < 0) {
         continue;
       }
       for (int f = 0; f < features; f++) {
-        double d = previous.values()[p * features + f] - normalised[t * features + f];
+        double d = previous.values()[p * features + f] - normalised[offset + t * features + f];
         sum += d * d;
       }
       matched++;

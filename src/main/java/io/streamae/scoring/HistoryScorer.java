@@ -11,9 +11,12 @@ import java.util.function.Consumer;
 
 /**
  * Offline scoring of a history file with a bundle, without Flink: every sliding window (slide 1)
- * of every sensor, in time order, through the same {@link AnomalyScorer} the job uses.
+ * of every sensor, in time order, through the same {@link AnomalyScorer} the job uses, {@value
+ * #BATCH} windows per forward pass.
  */
 public final class HistoryScorer {
+  static final int BATCH = 256;
+
   private HistoryScorer() {}
 
   /** Scores all windows, handing each record to {@code sink}; returns how many were scored. */
@@ -26,23 +29,27 @@ public final class HistoryScorer {
     }
     int t = bundle.layout().timesteps();
     int f = expected.size();
+    AnomalyScorer scorer = new AnomalyScorer(bundle, BATCH);
+    List<SensorWindow> batch = new ArrayList<>(BATCH);
     long count = 0;
     for (var entry : history.series().entrySet()) {
-      AnomalyScorer scorer = new AnomalyScorer(bundle);
       HistoryData.Series s = entry.getValue();
-      AnomalyScorer.Previous previous = null;
+      AnomalyScorer.Previous[] previous = {null};
       for (int end = t - 1; end < s.rows(); end++) {
         int start = end - t + 1;
-        SensorWindow window =
+        batch.add(
             new SensorWindow(
                 entry.getKey(),
                 Arrays.copyOfRange(s.timestamps(), start, end + 1),
                 Arrays.copyOfRange(s.values(), start * f, (end + 1) * f),
-                0);
-        AnomalyScorer.Scored scored = scorer.score(window, previous);
-        previous = scored.next();
-        sink.accept(scored.record());
-        count++;
+                0));
+        if (batch.size() == BATCH || end == s.rows() - 1) {
+          AnomalyScorer.Batch scored = scorer.scoreBatch(batch, sensor -> previous[0]);
+          previous[0] = scored.latest().getOrDefault(entry.getKey(), previous[0]);
+          scored.records().forEach(sink);
+          count += batch.size();
+          batch.clear();
+        }
       }
     }
     return count;

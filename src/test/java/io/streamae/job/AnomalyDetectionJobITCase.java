@@ -1,6 +1,7 @@
 package io.streamae.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real job graph on a Flink MiniCluster (parallelism 2, checkpointing on, explicit restart
  * strategy): exactly the expected windows are scored, injected faults are flagged, bad input
- * becomes dead letters, and a failure mid-stream neither loses nor duplicates a window.
+ * becomes dead letters, a failure mid-stream neither loses nor duplicates a window, and scoring
+ * windows in batches gives the results of scoring them one by one.
  */
 class AnomalyDetectionJobITCase {
   private static final int T = 8;
@@ -119,8 +121,9 @@ class AnomalyDetectionJobITCase {
     return env;
   }
 
-  private static JobConfig config() {
+  private static JobConfig config(int batchSize) {
     Configuration c = new Configuration();
+    c.set(JobOptions.MODEL_BATCH_SIZE, batchSize);
     c.set(JobOptions.MODEL_PATH, modelPath);
     c.set(JobOptions.MAX_OUT_OF_ORDERNESS, Duration.ofMinutes(2));
     c.set(JobOptions.MAX_FUTURE_SKEW, Duration.ofDays(3650));
@@ -132,12 +135,16 @@ class AnomalyDetectionJobITCase {
   private record Run(List<JsonNode> results, List<JsonNode> deadLetters, JobExecutionResult job) {}
 
   private static Run run(boolean injectFailure) throws Exception {
+    return run(injectFailure, JobOptions.MODEL_BATCH_SIZE.defaultValue());
+  }
+
+  private static Run run(boolean injectFailure, int batchSize) throws Exception {
     String id = UUID.randomUUID().toString();
     StreamExecutionEnvironment env = env();
     DataStream<RawReading> raw =
         env.fromData(input(), TypeInformation.of(RawReading.class)).setParallelism(1)
             .map(new Throttle(injectFailure ? 150 : -1)).setParallelism(1);
-    JobConfig config = config();
+    JobConfig config = config(batchSize);
     AnomalyDetectionJob job = new AnomalyDetectionJob(config, ModelBundle.read(Path.of(modelPath)).layout());
     job.build(raw).sinkTo(
         new CommittingCollectSink<>(id + "-results", RecordJson::result),
@@ -226,6 +233,36 @@ class AnomalyDetectionJobITCase {
     unexpected.removeAll(expectedWindows());
     assertThat(missing).as("windows missing").isEmpty();
     assertThat(unexpected).as("windows not expected").isEmpty();
+  }
+
+  @Test
+  void scoringWindowsInBatchesChangesNoResult() throws Exception {
+    Map<String, JsonNode> batched = byWindow(run(false).results());
+    Map<String, JsonNode> oneByOne = byWindow(run(false, 1).results());
+
+    assertThat(batched.keySet()).isEqualTo(oneByOne.keySet()).isEqualTo(expectedWindows());
+    for (var e : oneByOne.entrySet()) {
+      JsonNode a = batched.get(e.getKey());
+      JsonNode b = e.getValue();
+      assertThat(a.get("anomalous").asBoolean()).as(e.getKey()).isEqualTo(b.get("anomalous").asBoolean());
+      assertThat(a.get("warmingUp").asBoolean()).as(e.getKey()).isEqualTo(b.get("warmingUp").asBoolean());
+      for (String number : List.of("reconstructionError", "predictionError", "anomalyScore")) {
+        if (b.get(number).isNumber()) {
+          assertThat(a.get(number).asDouble()).as(e.getKey() + " " + number)
+              .isCloseTo(b.get(number).asDouble(), within(1e-5));
+        } else {
+          assertThat(a.get(number)).as(e.getKey() + " " + number).isEqualTo(b.get(number));
+        }
+      }
+    }
+  }
+
+  private static Map<String, JsonNode> byWindow(List<JsonNode> results) {
+    Map<String, JsonNode> out = new HashMap<>();
+    for (JsonNode r : results) {
+      out.put(r.get("sensorId").asText() + "@" + r.get("windowEnd").asLong(), r);
+    }
+    return out;
   }
 
   /** Slows the source so checkpoints happen mid-stream; optionally fails once at element n. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamae.bench.KafkaPipelineBenchmark;
 import io.streamae.bench.PipelineBenchmark;
 import io.streamae.kafka.DeadLetterSerializer;
@@ -117,7 +118,18 @@ class ClusterSubmissionITCase {
               }
               return trained;
             });
-    flink = StandaloneFlinkCluster.builder(work.resolve("flink")).taskSlots(PARTITIONS).start();
+    // The TaskManager runs with the JVM options and off-heap reservation the deployment ships.
+    JsonNode deployed =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(Path.of("jobs/scoring/flinkdeployment.yaml").toFile())
+            .get("spec")
+            .get("flinkConfiguration");
+    StandaloneFlinkCluster.Builder cluster =
+        StandaloneFlinkCluster.builder(work.resolve("flink")).taskSlots(PARTITIONS);
+    for (String key : List.of("env.java.opts.taskmanager", "taskmanager.memory.task.off-heap.size")) {
+      cluster.config(key, deployed.get(key).asText());
+    }
+    flink = cluster.start();
     bundle = training.get(2, TimeUnit.MINUTES);
   }
 

@@ -49,6 +49,9 @@ class JobConfigTest {
     both.setString("window.slide", "9");
     assertThatThrownBy(() -> JobConfig.from(both)).hasMessage("window.slide (9) must not exceed window.size (8)");
     assertThatThrownBy(() -> JobConfig.from(conf("window.max-gap", "soon"))).hasMessageContaining("window.max-gap");
+    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "0"))).hasMessage("model.batch-size (0) must be >= 1");
+    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "100000"))).hasMessage("model.batch-size (100000) must be <= 4096");
+    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-max-wait", "-1 ms"))).hasMessageContaining("model.batch-max-wait");
   }
 
   @Test

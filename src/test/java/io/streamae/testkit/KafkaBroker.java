@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -155,14 +157,26 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     // Creation completes before partitions have a leader; producing then can lose a batch to an
     // OutOfOrderSequenceException, so wait until every partition has one.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
-        .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+    while (!everyPartitionHasALeader(name)) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("no leader for every partition of " + name + " after 30 s");
       }
       Thread.sleep(50);
     }
     return name;
+  }
+
+  /** False also while the broker's metadata does not know the new topic yet. */
+  private boolean everyPartitionHasALeader(String topic) throws Exception {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+          .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** An idempotent byte-array producer with acks=all; the caller closes it. */

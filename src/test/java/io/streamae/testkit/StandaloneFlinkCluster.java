@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessSpec;
 import org.apache.flink.runtime.clusterframework.TaskExecutorProcessUtils;
@@ -265,6 +266,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     TaskExecutorProcessSpec tm = TaskExecutorProcessUtils.processSpecFromConfig(config);
     List<String> tmCommand = new ArrayList<>();
     tmCommand.addAll(split(ProcessMemoryUtils.generateJvmParametersStr(tm)));
+    // env.java.opts.taskmanager, as bin/taskmanager.sh passes it.
+    tmCommand.addAll(split(config.get(CoreOptions.FLINK_TM_JVM_OPTIONS)));
     tmCommand.add(TASK_MANAGER);
     tmCommand.addAll(List.of("--configDir", confDir.toString()));
     tmCommand.addAll(split(TaskExecutorProcessUtils.generateDynamicConfigsStr(tm)));
