@@ -50,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--e2e-rate", defaultValue = "0", split = ",", description = "readings/s for --e2e, 0 = as fast as possible; several values run several points (default ${DEFAULT-VALUE})")
   List<Double> e2eRates;
 
+  @Option(names = "--e2e-warmup", defaultValue = "100000", description = "readings of an unreported run first, as fast as possible, so the JIT has compiled the job before a point is measured (default ${DEFAULT-VALUE})")
+  long e2eWarmup;
+
   @Option(names = "--e2e-batch", defaultValue = "256", split = ",", description = "model.batch-size for --e2e; 1 = no batching; several values run several points (default ${DEFAULT-VALUE})")
   List<Integer> e2eBatches;
 
@@ -81,6 +84,10 @@ final class BenchCommand implements Callable<Integer> {
     if (e2e) {
       java.nio.file.Path model = java.nio.file.Files.createTempFile("bench-B", ".sae");
       io.streamae.bench.PipelineBenchmark.configBBundle(model);
+      if (e2eWarmup > 0) {
+        var warm = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eWarmup, 0, 2, e2eBatches.get(0));
+        System.out.println("# warm-up, not a measurement: " + warm.line("memory"));
+      }
       for (double rate : e2eRates) {
         for (int batch : e2eBatches) {
           var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);

@@ -93,6 +93,11 @@ public final class AnomalyScorer {
     return maxBatch;
   }
 
+  /** The forward kernel a full batch runs on. */
+  public String kernel() {
+    return inference.kernelFor(maxBatch);
+  }
+
   /** Scores one window against its sensor's previous prediction (null: none). */
   public Scored score(SensorWindow window, Previous previous) {
     Batch batch = scoreBatch(List.of(window), sensor -> previous);

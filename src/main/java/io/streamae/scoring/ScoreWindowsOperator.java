@@ -1,5 +1,6 @@
 package io.streamae.scoring;
 
+import io.streamae.model.inference.BatchInference;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.sink.AnomalyRecord;
 import io.streamae.tensor.TensorLayout;
@@ -130,8 +131,12 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     model.gauge(ScoringMetrics.MODEL_VERSION, () -> version);
     model.gauge(ScoringMetrics.MODEL_LOADED_AT, () -> loadedAt);
     LOG.info(
-        "model {} loaded from {} (parameters sha256 {}); up to {} windows per forward pass, waiting at most {} ms",
-        version, modelPath, bundle.metadata().parameters().sha256(), batchSize, maxWaitMillis);
+        "model {} loaded from {} (parameters sha256 {}); up to {} windows per forward pass, waiting at most {} ms; kernel {}{}",
+        version, modelPath, bundle.metadata().parameters().sha256(), batchSize, maxWaitMillis,
+        scorer.kernel(),
+        BatchInference.vectorKernelAvailable()
+            ? ""
+            : " (start the JVM with --add-modules jdk.incubator.vector for the faster vector kernel)");
   }
 
   /** Fails start-up when the model does not consume the windows the job builds. */
