@@ -34,7 +34,7 @@ import org.apache.flink.util.OutputTag;
  *                     │ dead letters                                            │ late readings
  *                     ▼                                                         ▼
  *               dead-letter stream ◄─ route-results ◄─ calibrate-scores ◄─ score-windows
- *                                          │ OK records   (keyed: likelihood)  (keyed map)
+ *                                          │ OK records   (keyed: likelihood)  (keyed, batched)
  *                                          ▼
  *                                     result stream
  * </pre>

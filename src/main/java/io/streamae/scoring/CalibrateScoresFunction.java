@@ -15,11 +15,12 @@ import org.apache.flink.util.Collector;
  * sensor's calibrated anomaly likelihood ({@link AnomalyLikelihood}) over its reconstruction and
  * prediction errors, decides the alarm ({@code anomalous}) and marks the warm-up windows.
  *
- * <p>Input: {@link AnomalyRecord}s of one sensor in window order (the scoring map keeps the order
- * of the window assembler). Output: the same records with {@code anomalyScore}, {@code anomalous}
- * and {@code warmingUp} set; raw errors and the bundle threshold stay as they are. Records that
- * are not {@code OK} pass unchanged and do not touch the state. The per-sensor distribution lives
- * in keyed state ({@link AnomalyLikelihood.State}, a POJO), so it survives restarts.
+ * <p>Input: {@link AnomalyRecord}s of one sensor in window order (the scoring operator keeps the
+ * order of the window assembler). Output: the same records with {@code anomalyScore}, {@code
+ * anomalous} and {@code warmingUp} set; raw errors and the bundle threshold stay as they are.
+ * Records that are not {@code OK} pass unchanged and do not touch the state. The per-sensor
+ * distribution lives in keyed state ({@link AnomalyLikelihood.State}, a POJO), so it survives
+ * restarts.
  */
 public class CalibrateScoresFunction
     extends KeyedProcessFunction<String, AnomalyRecord, AnomalyRecord> {
