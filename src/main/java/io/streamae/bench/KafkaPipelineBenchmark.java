@@ -1,5 +1,6 @@
 package io.streamae.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamae.job.JobConfig;
 import io.streamae.job.JobOptions;
 import io.streamae.job.ScoringJobMain;
@@ -9,6 +10,7 @@ import io.streamae.tensor.TensorLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -59,6 +63,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </pre>
  *
  * Prints one line: {@code bench kafka readings=… results=… readings_per_s=… job_s=… …}.
+ *
+ * <p>With {@code --rate R} it measures latency instead: the job starts on the empty topic, the
+ * readings are written at R per second stamped with their send time, and the line is {@code bench
+ * kafka-latency … p50_ms=… p99_ms=…} (result append time − window end). Pass {@code
+ * --window.max-out-of-orderness "0 s"} for input in order per sensor, or every window also waits
+ * that long for its watermark.
  */
 public final class KafkaPipelineBenchmark {
   private static final long INTERVAL_MS = 1_000;
@@ -101,7 +111,9 @@ public final class KafkaPipelineBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    System.out.println(run(args).line());
+    Result result = run(args);
+    LatencyResult latency = LATENCY.getAndSet(null);
+    System.out.println(latency != null ? latency.line() : result.line());
   }
 
   /**
@@ -114,6 +126,7 @@ public final class KafkaPipelineBenchmark {
     long readings = 200_000;
     int sensors = 20;
     int partitions = 2;
+    double rate = 0;
     List<String> jobArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
@@ -121,6 +134,7 @@ public final class KafkaPipelineBenchmark {
         case "--readings" -> readings = Long.parseLong(require(args[i], value));
         case "--sensors" -> sensors = Integer.parseInt(require(args[i], value));
         case "--partitions" -> partitions = Integer.parseInt(require(args[i], value));
+        case "--rate" -> rate = Double.parseDouble(require(args[i], value));
         default -> {
           jobArgs.add(args[i]);
           continue;
@@ -146,7 +160,7 @@ public final class KafkaPipelineBenchmark {
             "--" + JobOptions.KAFKA_DEAD_LETTER_TOPIC.key(), deadLetters,
             "--" + JobOptions.KAFKA_GROUP_ID.key(), "bench-" + suffix,
             "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
-            "--" + JobOptions.KAFKA_STOPPING_OFFSETS.key(), "latest"));
+            "--" + JobOptions.KAFKA_STOPPING_OFFSETS.key(), rate > 0 ? "none" : "latest"));
     Configuration conf = ScoringJobMain.configuration(jobArgs.toArray(String[]::new));
     JobConfig config = JobConfig.from(conf);
     ModelBundle bundle = ModelLoader.load(config.modelPath());
@@ -167,6 +181,9 @@ public final class KafkaPipelineBenchmark {
           .all()
           .get(60, TimeUnit.SECONDS);
       awaitLeaders(admin, List.of(input, output, deadLetters), Duration.ofSeconds(60));
+      if (rate > 0) {
+        return atRate(conf, config, bundle.layout(), servers, input, output, partitions, sensors, readings, rate);
+      }
 
       long produceStart = System.nanoTime();
       produce(servers, input, partitions, bundle.layout(), sensors, readings);
@@ -194,6 +211,161 @@ public final class KafkaPipelineBenchmark {
           jobSeconds,
           (span[2] - span[1]) / 1e3);
     }
+  }
+
+  /** Event-to-result latency at a fixed input rate. */
+  public record LatencyResult(
+      long readings, int sensors, int parallelism, double ratePerSecond, long results, double p50Ms, double p99Ms) {
+    public String line() {
+      return String.format(
+          Locale.ROOT,
+          "bench kafka-latency readings=%d sensors=%d parallelism=%d rate=%.0f readings_per_s=%.0f results=%d p50_ms=%.0f p99_ms=%.0f",
+          readings, sensors, parallelism, ratePerSecond, ratePerSecond, results, p50Ms, p99Ms);
+    }
+  }
+
+  /**
+   * Starts the job on the empty input topic, then writes readings at {@code rate} per second,
+   * each stamped with the time it is sent, and reads the results as they come: a result's broker
+   * append time minus its window end (the send time of the window's last reading) is the
+   * event-to-result latency, producer and both topics included. The first half of the results is
+   * left out of the percentiles: a new job's classes start cold (C2 needs seconds for the vector
+   * kernel) and the backlog of those seconds drains only at the spare rate. The job is cancelled
+   * at the end.
+   */
+  private static Result atRate(
+      Configuration conf,
+      JobConfig config,
+      TensorLayout layout,
+      String servers,
+      String input,
+      String output,
+      int partitions,
+      int sensors,
+      long readings,
+      double rate)
+      throws Exception {
+    StreamExecutionEnvironment env = ScoringJobMain.environment(conf, config);
+    ScoringJobMain.define(env, config, layout);
+    JobClient job = env.executeAsync("streamae-kafka-latency-benchmark");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (job.getJobStatus().get(30, TimeUnit.SECONDS) != JobStatus.RUNNING) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the job is not running after 2 minutes");
+        }
+        Thread.sleep(100);
+      }
+      Thread.sleep(2_000); // sources assigned their partitions
+      produceAtRate(servers, input, partitions, layout, sensors, readings, rate);
+      long expected = (long) sensors * (readings / sensors - layout.timesteps() + 1);
+      long[] latencies = readLatencies(servers, output, expected, sensors);
+      long[] measured = Arrays.copyOfRange(latencies, latencies.length / 2, latencies.length);
+      Arrays.sort(measured);
+      LATENCY.set(new LatencyResult(readings, sensors, env.getParallelism(), rate, latencies.length,
+          percentile(measured, 50), percentile(measured, 99)));
+      return new Result(readings, sensors, env.getParallelism(), latencies.length, 0, 0, 0, 0);
+    } finally {
+      job.cancel().get(1, TimeUnit.MINUTES);
+    }
+  }
+
+  private static final AtomicReference<LatencyResult> LATENCY = new AtomicReference<>();
+
+  /** The figures of the last {@code --rate} run in this JVM. */
+  public static LatencyResult lastLatency() {
+    return LATENCY.get();
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? Double.NaN
+        : sorted[(int) Math.min(sorted.length - 1, Math.floor(p / 100.0 * sorted.length))];
+  }
+
+  /** Like {@link #produce}, paced to {@code rate} per second and stamped with the send time. */
+  private static void produceAtRate(
+      String servers, String topic, int partitions, TensorLayout layout, int sensors, long readings, double rate)
+      throws Exception {
+    Properties props = clientProperties(servers);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    List<String> features = layout.featureNames();
+    long[] last = new long[sensors];
+    AtomicLong failed = new AtomicLong();
+    long start = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      StringBuilder json = new StringBuilder(64 + 32 * features.size());
+      for (long n = 0; n < readings; n++) {
+        long due = start + (long) (n * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 1_000_000) {
+          Thread.sleep(wait / 1_000_000);
+        }
+        int s = (int) (n % sensors);
+        long step = n / sensors;
+        long ts = Math.max(System.currentTimeMillis(), last[s] + 1);
+        last[s] = ts;
+        json.setLength(0);
+        json.append("{\"sensorId\":\"").append(sensorId(s)).append("\",\"ts\":").append(ts).append(",\"values\":{");
+        for (int f = 0; f < features.size(); f++) {
+          double phase = 2 * Math.PI * step / 24.0 + s + f;
+          json.append(f == 0 ? "\"" : ",\"").append(features.get(f)).append("\":")
+              .append(Float.toString((float) Math.sin(phase)));
+        }
+        json.append("}}");
+        producer.send(
+            new ProducerRecord<>(topic, s % partitions, sensorId(s).getBytes(StandardCharsets.UTF_8),
+                json.toString().getBytes(StandardCharsets.UTF_8)),
+            (metadata, exception) -> {
+              if (exception != null) {
+                failed.incrementAndGet();
+              }
+            });
+      }
+      producer.flush();
+    }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(String.format("%s of %s readings could not be written", failed, readings));
+    }
+  }
+
+  /** Append time minus window end of each result, in arrival order. */
+  private static long[] readLatencies(String servers, String topic, long expected, int sensors)
+      throws Exception {
+    Properties props = clientProperties(servers);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    ObjectMapper json = new ObjectMapper();
+    List<Long> latencies = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      // The newest readings wait for a watermark past them, which only newer input would bring:
+      // up to one window per sensor may stay unscored at the end.
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      long settled = Long.MAX_VALUE;
+      while (latencies.size() < expected && System.nanoTime() < settled) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              String.format("%s of %s results within 2 minutes", latencies.size(), expected));
+        }
+        if (settled == Long.MAX_VALUE && latencies.size() >= expected - sensors) {
+          settled = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          long windowEnd = json.readTree(record.value()).get("windowEnd").asLong();
+          latencies.add(record.timestamp() - windowEnd);
+        }
+      }
+    }
+    return latencies.stream().mapToLong(Long::longValue).toArray();
   }
 
   private static String require(String option, String value) {

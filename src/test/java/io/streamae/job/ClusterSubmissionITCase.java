@@ -249,6 +249,34 @@ class ClusterSubmissionITCase {
       LOG.info("MiniCluster in this JVM, {} model: {}", model.getKey(), local.line());
       assertThat(local.results()).isEqualTo(windows);
     }
+
+    // Latency at 7,500 readings/s (half of 15,000) on the cluster, production-shape model, input in
+    // order per sensor (Kafka keeps a sensor's readings in order), watermarks every 10 ms.
+    int latencyReadings = 300_000; // 40 s, of which the second half is measured
+    List<String> run = new ArrayList<>(List.of("run", "-m", flink.restAddress()));
+    run.addAll(List.of("-c", KafkaPipelineBenchmark.class.getName(), jobJar().toString()));
+    run.addAll(
+        List.of(
+            "--config", "jobs/scoring/job.yaml",
+            "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+            "--model.path", production.toString(),
+            "--readings", Integer.toString(latencyReadings),
+            "--sensors", Integer.toString(sensors),
+            "--partitions", Integer.toString(PARTITIONS),
+            "--parallelism.default", Integer.toString(PARTITIONS),
+            "--rate", "7500",
+            "--window.max-out-of-orderness", "0 s",
+            "--pipeline.auto-watermark-interval", "10 ms",
+            "--execution.buffer-timeout.interval", "5 ms"));
+    StandaloneFlinkCluster.CliResult cli =
+        flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(10));
+    String line =
+        cli.stdout().lines().filter(l -> l.startsWith("bench kafka-latency")).findFirst().orElse(null);
+    assertThat(line).as("flink run output: %s %s", cli.stdout(), cli.stderr()).isNotNull();
+    LOG.info("standalone cluster, production shape model, at 7,500 readings/s: {}", line);
+    long results = Long.parseLong(line.replaceAll(".* results=(\\d+) .*", "$1"));
+    assertThat(results).isBetween(
+        (long) sensors * (latencyReadings / sensors - 32), (long) sensors * (latencyReadings / sensors - 32 + 1));
   }
 
   private static String seconds(long startNanos) {
