@@ -334,19 +334,11 @@ public final class KafkaPipelineBenchmark {
   /** Append time minus window end of each result, in arrival order. */
   private static long[] readLatencies(String servers, String topic, long expected, int sensors)
       throws Exception {
-    Properties props = clientProperties(servers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Properties props = consumerProperties(servers);
     ObjectMapper json = new ObjectMapper();
     List<Long> latencies = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      List<TopicPartition> partitions = fromTheBeginning(consumer, topic);
       // The newest readings wait for a watermark past them, which only newer input would bring:
       // up to one window per sensor may stay unscored at the end.
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -471,22 +463,13 @@ public final class KafkaPipelineBenchmark {
 
   /** {count, first timestamp, last timestamp} of the whole topic (broker append times). */
   private static long[] readResults(String servers, String topic) {
-    Properties props = clientProperties(servers);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Properties props = consumerProperties(servers);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     long count = 0;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      List<TopicPartition> partitions = fromTheBeginning(consumer, topic);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
@@ -516,6 +499,26 @@ public final class KafkaPipelineBenchmark {
     return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
         .mapToLong(info -> info.offset())
         .sum();
+  }
+
+  /** A byte-array consumer without a group's offsets. */
+  private static Properties consumerProperties(String servers) {
+    Properties props = clientProperties(servers);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return props;
+  }
+
+  /** Assigns every partition of {@code topic} and seeks to its beginning. */
+  private static List<TopicPartition> fromTheBeginning(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return partitions;
   }
 
   private static Properties clientProperties(String servers) {
