@@ -3,6 +3,7 @@ package io.streamae.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamae.sink.DeadLetter;
+import io.streamae.testkit.MeteredEnvironment;
 import io.streamae.testkit.PoisonMessages;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,20 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
-import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
-import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
-import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -126,20 +120,7 @@ class ParseReadingsFunctionTest {
   @Test
   void countsParsedAndRejectedReadingsUnderAnomalyIngest() throws Exception {
     Map<String, Metric> metrics = new ConcurrentHashMap<>();
-    TestingMetricRegistry registry =
-        TestingMetricRegistry.builder()
-            .setDelimiter('.')
-            .setRegisterConsumer(
-                (metric, name, group) ->
-                    metrics.put(group.getLogicalScope(text -> text, '.') + "." + name, metric))
-            .build();
-    TaskMetricGroup taskMetrics =
-        TaskManagerMetricGroup.createTaskManagerMetricGroup(
-                registry, "localhost", ResourceID.generate())
-            .addJob(new JobID(), "anomaly-detection")
-            .addTask(ExecutionAttemptID.randomId(), "parse-readings");
-    try (MockEnvironment environment =
-            new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
+    try (MockEnvironment environment = MeteredEnvironment.of("parse-readings", metrics);
         OneInputStreamOperatorTestHarness<RawReading, SensorReading> metered =
             new OneInputStreamOperatorTestHarness<>(
                 new ProcessOperator<>(newFunction()), environment)) {

@@ -3,6 +3,7 @@ package io.streamae.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamae.ingest.SensorReading;
+import io.streamae.testkit.MeteredEnvironment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,20 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.clusterframework.types.ResourceID;
-import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
-import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
-import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
-import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -412,19 +406,7 @@ class AssembleWindowFunctionTest {
     WindowStage(AssembleWindowFunction function, OperatorSubtaskState restoreFrom)
         throws Exception {
       this.function = function;
-      TestingMetricRegistry registry =
-          TestingMetricRegistry.builder()
-              .setDelimiter('.')
-              .setRegisterConsumer(
-                  (metric, name, group) ->
-                      metrics.put(group.getLogicalScope(text -> text, '.') + "." + name, metric))
-              .build();
-      TaskMetricGroup taskMetrics =
-          TaskManagerMetricGroup.createTaskManagerMetricGroup(
-                  registry, "localhost", ResourceID.generate())
-              .addJob(new JobID(), "anomaly-detection")
-              .addTask(ExecutionAttemptID.randomId(), "assemble-windows");
-      environment = new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
+      environment = MeteredEnvironment.of("assemble-windows", metrics);
       harness =
           new KeyedOneInputStreamOperatorTestHarness<>(
               new KeyedProcessOperator<>(function),

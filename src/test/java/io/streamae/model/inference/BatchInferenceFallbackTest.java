@@ -83,7 +83,7 @@ class BatchInferenceFallbackTest {
       auto.run(windows, n);
       reference.run(windows, n);
       assertThat(auto.kernelFor(n)).isEqualTo(n == maxBatch ? fullKernel : smallKernel);
-      VectorForwardEqualityTest.assertSameOutputs(auto, reference, n);
+      FastForwardEqualityTest.assertSameOutputs(auto, reference, n);
     }
   }
 }

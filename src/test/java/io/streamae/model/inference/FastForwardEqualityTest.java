@@ -132,7 +132,8 @@ class FastForwardEqualityTest {
     return paths;
   }
 
-  private static void assertSameOutputs(BatchInference actual, BatchInference expected, int n) {
+  /** Every output of the first {@code n} windows within {@link #TOLERANCE}. */
+  static void assertSameOutputs(BatchInference actual, BatchInference expected, int n) {
     AutoencoderSpec spec = expected.spec();
     String label =
         String.format("%s (%s), %s, batch %s", actual.path(), actual.kernelFor(n), spec, n);

@@ -1,7 +1,6 @@
 package io.streamae.model.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import io.streamae.model.definition.AutoencoderGraphFactory;
 import io.streamae.model.definition.AutoencoderSpec;
@@ -26,7 +25,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * window's outputs are bit for bit the same whichever batch, position and block it is scored in.
  */
 class VectorForwardEqualityTest {
-  private static final float TOLERANCE = 1e-5f;
 
   /** Windows per call, all on one instance of 256: full, partial, and each block remainder. */
   private static final int[] CALLS = {256, 1, 7, 64, 255, 2, 3, 256};
@@ -179,39 +177,8 @@ class VectorForwardEqualityTest {
       vector.run(windows, n);
       auto.run(windows, n);
       assertThat(auto.kernelFor(n)).isEqualTo("vector");
-      assertSameOutputs(vector, reference, n);
-      assertSameOutputs(auto, reference, n);
-    }
-  }
-
-  static void assertSameOutputs(BatchInference actual, BatchInference expected, int n) {
-    AutoencoderSpec spec = expected.spec();
-    String label = String.format("%s, %s, batch %s", actual.path(), spec, n);
-    if (spec.mode().reconstructs()) {
-      assertClose(
-          actual.reconstruction(),
-          expected.reconstruction(),
-          n * spec.timesteps() * spec.features(),
-          label + ", reconstruction");
-    }
-    if (spec.mode().predicts()) {
-      assertClose(
-          actual.prediction(),
-          expected.prediction(),
-          n * spec.predictedSteps() * spec.features(),
-          label + ", prediction");
-    }
-    assertClose(
-        actual.featureErrors(),
-        expected.featureErrors(),
-        n * spec.features(),
-        label + ", feature errors");
-    assertClose(actual.windowErrors(), expected.windowErrors(), n, label + ", window errors");
-  }
-
-  private static void assertClose(float[] actual, float[] expected, int length, String what) {
-    for (int i = 0; i < length; i++) {
-      assertThat(actual[i]).as("%s [%s]", what, i).isCloseTo(expected[i], within(TOLERANCE));
+      FastForwardEqualityTest.assertSameOutputs(vector, reference, n);
+      FastForwardEqualityTest.assertSameOutputs(auto, reference, n);
     }
   }
 }
