@@ -84,7 +84,7 @@ public final class KafkaPipelineBenchmark {
       long deadLetters,
       double produceSeconds,
       double jobSeconds,
-      double firstToLastResultSeconds) {
+      double firstToLastResultSeconds) implements Report {
 
     /** Readings per second from the first result to the last one. */
     public double readingsPerSecond() {
@@ -111,18 +111,31 @@ public final class KafkaPipelineBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Result result = run(args);
-    LatencyResult latency = LATENCY.getAndSet(null);
-    System.out.println(latency != null ? latency.line() : result.line());
+    System.out.println(measure(args).line());
+  }
+
+  /** A run's figures as one line. */
+  public interface Report {
+    String line();
+  }
+
+  /** The throughput run: {@link #measure} without {@code --rate}. */
+  public static Result run(String... args) throws Exception {
+    if (measure(args) instanceof Result result) {
+      return result;
+    }
+    throw new IllegalArgumentException("--rate measures latency, not throughput");
   }
 
   /**
-   * Produces, runs the job to the end of its input and reads the results back.
+   * Without {@code --rate}: produces, runs the job to the end of its input and reads the results
+   * back ({@link Result}). With it: the latency run ({@link LatencyResult}).
    *
    * @param args {@code --readings N} (default 200000), {@code --sensors S} (default 20), {@code
-   *     --partitions P} of the input topic (default 2), and job options as {@code --key value}
+   *     --partitions P} of the input topic (default 2), {@code --rate R} (readings/s, default 0:
+   *     throughput), and job options as {@code --key value}
    */
-  public static Result run(String... args) throws Exception {
+  public static Report measure(String... args) throws Exception {
     long readings = 200_000;
     int sensors = 20;
     int partitions = 2;
@@ -215,12 +228,13 @@ public final class KafkaPipelineBenchmark {
 
   /** Event-to-result latency at a fixed input rate. */
   public record LatencyResult(
-      long readings, int sensors, int parallelism, double ratePerSecond, long results, double p50Ms, double p99Ms) {
+      long readings, int sensors, int parallelism, double ratePerSecond, long results, double p50Ms, double p99Ms)
+      implements Report {
     public String line() {
       return String.format(
           Locale.ROOT,
-          "bench kafka-latency readings=%d sensors=%d parallelism=%d rate=%.0f readings_per_s=%.0f results=%d p50_ms=%.0f p99_ms=%.0f",
-          readings, sensors, parallelism, ratePerSecond, ratePerSecond, results, p50Ms, p99Ms);
+          "bench kafka-latency readings=%d sensors=%d parallelism=%d rate=%.0f results=%d p50_ms=%.0f p99_ms=%.0f",
+          readings, sensors, parallelism, ratePerSecond, results, p50Ms, p99Ms);
     }
   }
 
@@ -233,7 +247,7 @@ public final class KafkaPipelineBenchmark {
    * kernel) and the backlog of those seconds drains only at the spare rate. The job is cancelled
    * at the end.
    */
-  private static Result atRate(
+  private static LatencyResult atRate(
       Configuration conf,
       JobConfig config,
       TensorLayout layout,
@@ -262,19 +276,11 @@ public final class KafkaPipelineBenchmark {
       long[] latencies = readLatencies(servers, output, expected, sensors);
       long[] measured = Arrays.copyOfRange(latencies, latencies.length / 2, latencies.length);
       Arrays.sort(measured);
-      LATENCY.set(new LatencyResult(readings, sensors, env.getParallelism(), rate, latencies.length,
-          percentile(measured, 50), percentile(measured, 99)));
-      return new Result(readings, sensors, env.getParallelism(), latencies.length, 0, 0, 0, 0);
+      return new LatencyResult(readings, sensors, env.getParallelism(), rate, latencies.length,
+          percentile(measured, 50), percentile(measured, 99));
     } finally {
       job.cancel().get(1, TimeUnit.MINUTES);
     }
-  }
-
-  private static final AtomicReference<LatencyResult> LATENCY = new AtomicReference<>();
-
-  /** The figures of the last {@code --rate} run in this JVM. */
-  public static LatencyResult lastLatency() {
-    return LATENCY.get();
   }
 
   private static double percentile(long[] sorted, double p) {
@@ -307,14 +313,7 @@ public final class KafkaPipelineBenchmark {
         long step = n / sensors;
         long ts = Math.max(System.currentTimeMillis(), last[s] + 1);
         last[s] = ts;
-        json.setLength(0);
-        json.append("{\"sensorId\":\"").append(sensorId(s)).append("\",\"ts\":").append(ts).append(",\"values\":{");
-        for (int f = 0; f < features.size(); f++) {
-          double phase = 2 * Math.PI * step / 24.0 + s + f;
-          json.append(f == 0 ? "\"" : ",\"").append(features.get(f)).append("\":")
-              .append(Float.toString((float) Math.sin(phase)));
-        }
-        json.append("}}");
+        reading(json, s, step, ts, features);
         producer.send(
             new ProducerRecord<>(topic, s % partitions, sensorId(s).getBytes(StandardCharsets.UTF_8),
                 json.toString().getBytes(StandardCharsets.UTF_8)),
@@ -409,20 +408,7 @@ public final class KafkaPipelineBenchmark {
       for (long n = 0; n < readings; n++) {
         int s = (int) (n % sensors);
         long step = n / sensors;
-        json.setLength(0);
-        json.append("{\"sensorId\":\"")
-            .append(sensorId(s))
-            .append("\",\"ts\":")
-            .append(t0 + step * INTERVAL_MS)
-            .append(",\"values\":{");
-        for (int f = 0; f < features.size(); f++) {
-          double phase = 2 * Math.PI * step / 24.0 + s + f;
-          json.append(f == 0 ? "\"" : ",\"")
-              .append(features.get(f))
-              .append("\":")
-              .append(Float.toString((float) (Math.sin(phase))));
-        }
-        json.append("}}");
+        reading(json, s, step, t0 + step * INTERVAL_MS, features);
         producer.send(
             new ProducerRecord<>(
                 topic, s % partitions, keys[s], json.toString().getBytes(StandardCharsets.UTF_8)),
@@ -455,6 +441,18 @@ public final class KafkaPipelineBenchmark {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** Sensor {@code s}'s reading of step {@code step} at {@code ts} into {@code json}: smooth sines. */
+  private static void reading(StringBuilder json, int s, long step, long ts, List<String> features) {
+    json.setLength(0);
+    json.append("{\"sensorId\":\"").append(sensorId(s)).append("\",\"ts\":").append(ts).append(",\"values\":{");
+    for (int f = 0; f < features.size(); f++) {
+      double phase = 2 * Math.PI * step / 24.0 + s + f;
+      json.append(f == 0 ? "\"" : ",\"").append(features.get(f)).append("\":")
+          .append(Float.toString((float) Math.sin(phase)));
+    }
+    json.append("}}");
   }
 
   private static String sensorId(int s) {

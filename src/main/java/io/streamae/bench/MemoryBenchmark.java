@@ -89,13 +89,9 @@ public final class MemoryBenchmark {
     var source = new DataGeneratorSource<>(readings, Long.MAX_VALUE, RateLimiterStrategy.noOp(),
         TypeInformation.of(RawReading.class));
 
-    Configuration jobConf = new Configuration();
-    jobConf.set(JobOptions.MODEL_PATH, model.toString());
+    Configuration jobConf = PipelineBenchmark.generatedInput(model);
     // One window per sensor: the state of a sensor in steady state, at the cost of one scoring.
     jobConf.set(JobOptions.WINDOW_SLIDE, timesteps);
-    jobConf.set(JobOptions.MAX_OUT_OF_ORDERNESS, Duration.ZERO);
-    jobConf.set(JobOptions.MAX_FUTURE_SKEW, Duration.ofDays(365 * 1000L));
-    jobConf.set(JobOptions.MAX_GAP, Duration.ofDays(365 * 1000L));
     jobConf.set(JobOptions.STATE_TTL, Duration.ofDays(1));
     var outputs = new AnomalyDetectionJob(JobConfig.from(jobConf), bundle.layout())
         .build(env.fromSource(source, WatermarkStrategy.noWatermarks(), "memory-source").setParallelism(1));

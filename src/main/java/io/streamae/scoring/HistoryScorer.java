@@ -34,7 +34,7 @@ public final class HistoryScorer {
     long count = 0;
     for (var entry : history.series().entrySet()) {
       HistoryData.Series s = entry.getValue();
-      AnomalyScorer.Previous[] previous = {null};
+      AnomalyScorer.Previous previous = null;
       for (int end = t - 1; end < s.rows(); end++) {
         int start = end - t + 1;
         batch.add(
@@ -44,8 +44,9 @@ public final class HistoryScorer {
                 Arrays.copyOfRange(s.values(), start * f, (end + 1) * f),
                 0));
         if (batch.size() == BATCH || end == s.rows() - 1) {
-          AnomalyScorer.Batch scored = scorer.scoreBatch(batch, sensor -> previous[0]);
-          previous[0] = scored.latest().getOrDefault(entry.getKey(), previous[0]);
+          AnomalyScorer.Previous stored = previous;
+          AnomalyScorer.Batch scored = scorer.scoreBatch(batch, sensor -> stored);
+          previous = scored.latest().getOrDefault(entry.getKey(), previous);
           scored.records().forEach(sink);
           count += batch.size();
           batch.clear();
