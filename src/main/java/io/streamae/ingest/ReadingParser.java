@@ -439,7 +439,7 @@ public final class ReadingParser implements Serializable {
       } else {
         // Repeated names never get here: the parser rejects duplicate keys as malformed.
         seen[index] = true;
-        readNumber(parser, token, "feature " + quote(name), draft, values, index);
+        readNumber(parser, token, name, draft, values, index);
       }
     }
     List<String> missing = new ArrayList<>();
@@ -462,7 +462,7 @@ public final class ReadingParser implements Serializable {
     JsonToken token;
     while ((token = next(parser)) != JsonToken.END_ARRAY) {
       // Extra elements are still checked, so a malformed tail is reported as such.
-      readNumber(parser, token, String.format("values[%d]", count), draft, values, count);
+      readNumber(parser, token, null, draft, values, count);
       count++;
     }
     if (count != values.length) {
@@ -479,28 +479,39 @@ public final class ReadingParser implements Serializable {
   /**
    * Stores the number at {@code token} in {@code target[index]} (when the index is in range), or
    * records why it is not a usable value.
+   *
+   * @param name the feature's name, or null for element {@code index} of a values array; only
+   *     rejections spell it out, so a good value costs no string building
    */
   private void readNumber(
-      JsonParser parser, JsonToken token, String label, Draft draft, float[] target, int index)
+      JsonParser parser, JsonToken token, String name, Draft draft, float[] target, int index)
       throws IOException, NestingTooDeepException {
+    if (token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT) {
+      if (!parser.isNaN()) {
+        float value = parser.getFloatValue();
+        if (Float.isFinite(value)) {
+          if (index < target.length) {
+            target[index] = value;
+          }
+          return;
+        }
+      }
+    }
+    String label = name == null ? "values[" + index + "]" : "feature " + quote(name);
     switch (token) {
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        // Not a finite float, or the fast path above would have stored it.
         if (parser.isNaN()) {
           draft.reject(
               RejectReason.NON_FINITE_VALUE,
               "%s is %s, expected a finite number",
               label,
               parser.getText());
-          return;
-        }
-        float value = parser.getFloatValue();
-        if (!Float.isFinite(value)) {
+        } else {
           draft.reject(
               RejectReason.NON_FINITE_VALUE,
               "%s is outside the float range (about +-3.4e38)",
               label);
-        } else if (index < target.length) {
-          target[index] = value;
         }
       }
       case VALUE_STRING -> {

@@ -165,7 +165,7 @@ public final class AnomalyDetectionJob {
         ctx.output(
             FAILED_SCORES,
             new DeadLetter(
-                RecordJson.result(record).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                RecordJson.resultBytes(record),
                 "sensor:" + record.sensorId(),
                 "score",
                 colon < 0 ? status : status.substring(0, colon),

@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Place in the pipeline: inside the {@code results-sink} operator. Input: an OK {@link
  * AnomalyRecord}. Output: a record with key {@code sensorId} (UTF-8, so one sensor's results stay
- * in one partition, in order), value {@link RecordJson#result} as UTF-8 and timestamp {@code
+ * in one partition, in order), value {@link RecordJson#resultBytes} and timestamp {@code
  * windowEnd}, so consumers and retention see event time.
  */
 public final class AnomalyRecordSerializer
@@ -32,6 +32,6 @@ public final class AnomalyRecordSerializer
         null,
         record.windowEnd(),
         record.sensorId().getBytes(StandardCharsets.UTF_8),
-        RecordJson.result(record).getBytes(StandardCharsets.UTF_8));
+        RecordJson.resultBytes(record));
   }
 }

@@ -227,6 +227,22 @@ class KafkaPipelinesTest {
   }
 
   @Test
+  void resultProducerCompressesAndBatchesUnlessToldOtherwise() {
+    assertThat(KafkaPipelines.results(config()).producerProperties())
+        .containsEntry("compression.type", "lz4")
+        .containsEntry("batch.size", "131072");
+    assertThat(
+            KafkaPipelines.results(config("kafka.properties.compression.type", "zstd"))
+                .property("batch.size", "16384")
+                .producerProperties())
+        .containsEntry("compression.type", "zstd")
+        .containsEntry("batch.size", "16384");
+    assertThat(KafkaPipelines.deadLetters(config()).producerProperties())
+        .containsEntry("max.request.size", Integer.toString(KafkaPipelines.DEAD_LETTER_MAX_REQUEST_BYTES))
+        .doesNotContainKey("compression.type");
+  }
+
+  @Test
   void masksSecretsInEverythingThatMayBeLogged() {
     JobConfig config =
         config(
