@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -439,15 +441,26 @@ public final class KafkaPipelineBenchmark {
     }
   }
 
-  /** Waits until every partition of {@code topics} has a leader (creation completes before). */
+  /**
+   * Waits until every partition of {@code topics} has a leader. Creation completes before the
+   * broker's metadata has the topics, so describing them may first fail as unknown.
+   */
   private static void awaitLeaders(Admin admin, List<String> topics, Duration timeout)
       throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      boolean ready =
-          admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-              .flatMap(description -> description.partitions().stream())
-              .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+      boolean ready;
+      try {
+        ready =
+            admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                .flatMap(description -> description.partitions().stream())
+                .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false;
+      }
       if (ready) {
         return;
       }
