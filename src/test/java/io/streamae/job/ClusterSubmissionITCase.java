@@ -202,7 +202,7 @@ class ClusterSubmissionITCase {
   }
 
   /**
-   * Opt-in ({@code -Dstreamae.cluster.bench-readings=200000}): Kafka → Kafka throughput of the
+   * Opt-in ({@code -Dstreamae.cluster.bench-readings=600000}): Kafka → Kafka throughput of the
    * job with job.yaml's settings ({@link KafkaPipelineBenchmark}), for the tiny test model and a
    * model of production shape (32 steps, 8 features, 64 cells; {@link
    * PipelineBenchmark#configBBundle}), submitted with {@code flink run} (attached) to this cluster
