@@ -2,14 +2,18 @@ package io.streamae.cli;
 
 import io.streamae.evaluation.EvaluationReport;
 import io.streamae.evaluation.EvaluationSeries;
+import io.streamae.evaluation.GeneratedBenchmark;
 import io.streamae.evaluation.NabEvaluation;
+import io.streamae.evaluation.SeedSpread;
 import io.streamae.job.ConfigLoader;
 import io.streamae.model.definition.ModelMode;
+import io.streamae.source.FaultScenarios;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -22,14 +26,36 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluates the detector on labelled series in NAB's layout (DIR/<category>/<file>.csv):",
-      "per series, trains on the first rows only, streams every row through the scoring job,",
-      "writes OUT/NAME/<category>/NAME_<file>.csv and prints NAB's three profile scores.",
-      "Job options are given as --key value, e.g. --scoring.alarm-likelihood 0.999."
+      "Evaluates the detector on labelled series in NAB's layout (DIR/<category>/<file>.csv)",
+      "or on the generated multivariate benchmark (--source generator). Per series it trains",
+      "on the first rows only, streams every row through the scoring job with the job's",
+      "defaults, writes OUT/NAME/<category>/NAME_<file>.csv and prints NAB's three profile",
+      "scores (NAB data) or row-level F1, false-alarm and missed-alarm rates (label columns).",
+      "--seeds runs several training seeds and prints mean and spread.",
+      "Job options are given as --key value, e.g. --scoring.alarm-likelihood 0.9999."
     })
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, description = "directory of CSV series")
+  @Option(names = "--source", defaultValue = "files",
+      description = "files: the CSV series below --data; generator: the generated multivariate"
+          + " benchmark (FaultScenarios: drift, step, stuck, variance, spikes, decorrelation;"
+          + " label column 'label', first quarter of rows for training) (default ${DEFAULT-VALUE})")
+  String source;
+
+  @Option(names = "--data", description = "directory of CSV series (--source files)")
   Path data;
+
+  @Option(names = "--machines", defaultValue = "8",
+      description = "--source generator: machines (default ${DEFAULT-VALUE})")
+  int machines;
+
+  @Option(names = "--steps", defaultValue = "4000",
+      description = "--source generator: readings per machine, one a minute"
+          + " (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--data-seed", defaultValue = "7",
+      description = "--source generator: seed of the generated data (default ${DEFAULT-VALUE})")
+  long dataSeed;
 
   @Option(names = "--labels", description = "NAB label windows JSON (e.g. combined_windows.json)")
   Path labels;
@@ -74,8 +100,14 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "reconstruction, prediction or composite (default composite)")
   String mode;
 
-  @Option(names = "--seed", defaultValue = "42", description = "(default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "42",
+      description = "training seed (default ${DEFAULT-VALUE})")
   long seed;
+
+  @Option(names = "--seeds", split = ",",
+      description = "several training seeds, e.g. 1,2,3: one evaluation each (results under"
+          + " OUT/NAME-seedN), then mean, spread and range of every score")
+  List<Long> seeds;
 
   @Option(names = "--warmup-rows", defaultValue = "-1",
       description = "rows per series before scores are live (default: training rows + 100)")
@@ -97,22 +129,64 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "per-row 0/1 label column of multi-column files; never given to the model")
   String labelColumn;
 
+  @Option(names = "--exclude-columns", split = ",",
+      description = "columns of multi-column files that are neither time, label nor feature"
+          + " (e.g. a second label-like column): never read")
+  List<String> excludeColumns;
+
   @Unmatched List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
+    Path dataDir = data;
+    Path labelsFile = labels;
+    String label = labelColumn;
+    int fixedTrainRows = trainRows;
+    if ("generator".equals(source)) {
+      if (data != null || labels != null) {
+        throw new IllegalArgumentException("--source generator makes its own data: drop --data"
+            + " and --labels");
+      }
+      FaultScenarios scenarios = new FaultScenarios(machines, steps, 60_000L, dataSeed);
+      dataDir = GeneratedBenchmark.write(scenarios, out.resolve("generated"));
+      label = GeneratedBenchmark.LABEL_COLUMN;
+      fixedTrainRows = fixedTrainRows > 0 ? fixedTrainRows : scenarios.normalPrefix();
+      System.out.printf("generated %d machines x %,d readings with %d faults in %s%n", machines,
+          steps, scenarios.faults().size(), dataDir);
+    } else if (!"files".equals(source)) {
+      throw new IllegalArgumentException(
+          String.format("--source (%s) must be files or generator", source));
+    } else if (data == null) {
+      throw new IllegalArgumentException("--data is required with --source files");
+    }
+    List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seed) : seeds;
+    List<EvaluationReport> reports = new ArrayList<>();
+    for (long s : runSeeds) {
+      String name = runSeeds.size() == 1 ? detector : detector + "-seed" + s;
+      EvaluationReport report = evaluate(dataDir, labelsFile, label, fixedTrainRows, s, name);
+      reports.add(report);
+    }
+    if (reports.size() > 1) {
+      System.out.print(SeedSpread.of(runSeeds, reports).format());
+    }
+    return 0;
+  }
+
+  private EvaluationReport evaluate(Path dataDir, Path labelsFile, String label,
+      int fixedTrainRows, long seed, String detector) throws Exception {
     Configuration job = ConfigLoader.load(null, overrides);
     Map<String, String> jobOptions = new LinkedHashMap<>(job.toMap());
     NabEvaluation.Settings.Builder b = NabEvaluation.Settings.builder()
         .detector(detector)
         .trainFraction(trainFraction)
         .trainMaxRows(trainMaxRows)
-        .trainRows(trainRows)
+        .trainRows(fixedTrainRows)
         .seed(seed)
         .warmupRows(warmupRows)
         .parallel(parallel)
         .jobOptions(jobOptions)
-        .format(new EvaluationSeries.Format(separator, timestampColumn, labelColumn));
+        .format(new EvaluationSeries.Format(separator, timestampColumn, label,
+            excludeColumns == null ? Set.of() : Set.copyOf(excludeColumns)));
     if (timesteps != null) {
       b.timesteps(timesteps);
     }
@@ -132,13 +206,14 @@ final class EvaluateCommand implements Callable<Integer> {
       b.mode(ModelMode.parse(mode));
     }
     NabEvaluation.Settings settings = b.build();
-    System.out.printf("evaluating %s on %s (labels %s): T=%d hidden %s, %d epochs, %d at once%n",
-        settings.detector(), data, labels == null ? "from label columns" : labels,
-        settings.timesteps(), settings.hidden(), settings.epochs(), settings.parallel());
-    EvaluationReport report =
-        new NabEvaluation(settings).run(data, labels, out, line -> System.out.println(line));
+    System.out.printf(
+        "evaluating %s on %s (labels %s): T=%d hidden %s, %d epochs, seed %d, %d at once%n",
+        settings.detector(), dataDir, labelsFile == null ? "from label columns" : labelsFile,
+        settings.timesteps(), settings.hidden(), settings.epochs(), seed, settings.parallel());
+    EvaluationReport report = new NabEvaluation(settings)
+        .run(dataDir, labelsFile, out, line -> System.out.println(line));
     System.out.print(report.format());
     System.out.printf("%nresults: %s%n", out.resolve(settings.detector()).toAbsolutePath());
-    return 0;
+    return report;
   }
 }

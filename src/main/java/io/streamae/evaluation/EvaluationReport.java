@@ -1,5 +1,6 @@
 package io.streamae.evaluation;
 
+import io.streamae.scoring.AnomalyLikelihood;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +107,12 @@ public record EvaluationReport(
     if (!anyLabels) {
       return new EvaluationReport(detector, List.copyOf(runs), null, Map.of(), null, seconds);
     }
+    if (labels == null) {
+      // Row labels from label columns: the row-level metrics are the benchmark's own; NAB's
+      // window scores would be a metric of another benchmark.
+      return new EvaluationReport(detector, List.copyOf(runs), null, Map.of(),
+          new RowMetrics(tp, fp, fn, tn), seconds);
+    }
     NabScorer.Result nab = NabScorer.score(corpus);
     Map<String, List<CategoryScore>> categories = new LinkedHashMap<>();
     Map<String, String> categoryOf = new LinkedHashMap<>();
@@ -157,8 +164,13 @@ public record EvaluationReport(
     long rowsTotal = runs.stream().mapToLong(r -> r.series().rows()).sum();
     out.append(String.format(Locale.ROOT, "%n%s: %d series, %,d rows in %.1f s%n", detector,
         runs.size(), rowsTotal, seconds));
-    if (nab == null) {
+    if (nab == null && rows == null) {
       out.append("no labels: results written, nothing to score\n");
+      return out.toString();
+    }
+    if (nab == null) {
+      out.append(episodes());
+      out.append(rowMetrics());
       return out.toString();
     }
     out.append(String.format(Locale.ROOT, "%nNAB scores (threshold optimised per profile over"
@@ -174,9 +186,10 @@ public record EvaluationReport(
       NabScorer.Counts c = p.counts();
       OptionalDouble lead = p.meanLeadTimeMs();
       out.append(String.format(Locale.ROOT,
-          "%n%-19s threshold %.4f: windows detected %d of %d, missed %d; false alarms %d"
-              + " rows; mean lead time %s",
-          p.profile().nabName(), p.threshold(), c.windowsDetected(), c.windows(),
+          "%n%-19s threshold %.4f (tail p %.1e): windows detected %d of %d, missed %d;"
+              + " false alarms %d rows; mean lead time %s",
+          p.profile().nabName(), p.threshold(), AnomalyLikelihood.tailOfScore(p.threshold()),
+          c.windowsDetected(), c.windows(),
           c.windowsMissed(), c.falsePositives(),
           lead.isPresent() ? duration(lead.getAsDouble()) : "-"));
     }
@@ -203,13 +216,62 @@ public record EvaluationReport(
       out.append(String.format(Locale.ROOT, "  %-56s %4d/%3d  FP %4d%s%n", s.name(),
           run.trainingRows(), run.unscoredRows(), s.counts().falsePositives(), w));
     }
-    out.append(String.format(Locale.ROOT,
+    out.append(rowMetrics());
+    return out.toString();
+  }
+
+  private String rowMetrics() {
+    return String.format(Locale.ROOT,
         "%nrow-level alarms (the job's anomalous flag, all labelled rows):%n"
             + "  precision %.3f  recall %.3f  F1 %.3f  false-alarm rate %.4f"
             + "  missed-alarm rate %.3f  (TP %d FP %d FN %d TN %d)%n",
         rows.precision(), rows.recall(), rows.f1(), rows.falseAlarmRate(),
         rows.missedAlarmRate(), rows.truePositives(), rows.falsePositives(),
-        rows.falseNegatives(), rows.trueNegatives()));
+        rows.falseNegatives(), rows.trueNegatives());
+  }
+
+  /**
+   * Labelled episodes (runs of label 1) per series: how many the alarm caught, after how many
+   * rows, and which share of each episode's rows it covered.
+   */
+  private String episodes() {
+    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+        "%nlabelled episodes (runs of label 1) and the job's alarms:%n"));
+    int total = 0;
+    int caught = 0;
+    List<Integer> delays = new ArrayList<>();
+    for (NabEvaluation.SeriesRun run : runs) {
+      int[] labels = run.series().rowLabels();
+      if (labels == null) {
+        continue;
+      }
+      StringBuilder line = new StringBuilder();
+      for (NabScorer.IndexWindow w : runs(labels)) {
+        total++;
+        int first = -1;
+        int covered = 0;
+        for (int i = w.first(); i <= w.last(); i++) {
+          if (run.alarms()[i]) {
+            covered++;
+            first = first < 0 ? i : first;
+          }
+        }
+        if (first >= 0) {
+          caught++;
+          delays.add(first - w.first());
+          line.append(String.format(Locale.ROOT, " [%d rows: +%d, %.0f%%]", w.width(),
+              first - w.first(), 100.0 * covered / w.width()));
+        } else {
+          line.append(String.format(Locale.ROOT, " [%d rows: missed]", w.width()));
+        }
+      }
+      out.append(String.format(Locale.ROOT, "  %-32s%s%n", run.series().name(), line));
+    }
+    delays.sort(null);
+    out.append(String.format(Locale.ROOT,
+        "  caught %d of %d episodes; median delay %s rows (alarm start after onset, per episode:"
+            + " rows, delay, share of rows alarmed)%n", caught, total,
+        delays.isEmpty() ? "-" : delays.get(delays.size() / 2)));
     return out.toString();
   }
 

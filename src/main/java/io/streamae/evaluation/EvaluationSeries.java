@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -57,9 +58,23 @@ public record EvaluationSeries(
     }
   }
 
-  /** How to read the CSV files. */
-  public record Format(char separator, String timestampColumn, String labelColumn) {
+  /**
+   * How to read the CSV files.
+   *
+   * @param excludeColumns columns that are neither time, label nor feature: never read (e.g. a
+   *     second, label-like column)
+   */
+  public record Format(
+      char separator, String timestampColumn, String labelColumn, Set<String> excludeColumns) {
     public static final Format NAB = new Format(',', "timestamp", null);
+
+    public Format {
+      excludeColumns = Set.copyOf(excludeColumns);
+    }
+
+    public Format(char separator, String timestampColumn, String labelColumn) {
+      this(separator, timestampColumn, labelColumn, Set.of());
+    }
   }
 
   public int rows() {
@@ -158,9 +173,15 @@ public record EvaluationSeries(
         throw new IllegalArgumentException(
             String.format("%s: no label column '%s' in header %s", file, label, header));
       }
+      for (String excluded : format.excludeColumns()) {
+        if (!header.contains(excluded)) {
+          throw new IllegalArgumentException(String.format(
+              "%s: no column '%s' to exclude in header %s", file, excluded, header));
+        }
+      }
       List<String> features = new ArrayList<>();
       for (String h : header) {
-        if (!h.equals(ts) && !h.equals(label)) {
+        if (!h.equals(ts) && !h.equals(label) && !format.excludeColumns().contains(h)) {
           features.add(h);
         }
       }

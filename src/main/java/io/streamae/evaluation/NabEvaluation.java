@@ -76,9 +76,6 @@ public final class NabEvaluation {
    */
   public static final int CALIBRATION_WINDOWS = 100;
 
-  /** A gap longer than this many median sampling intervals restarts the windows. */
-  static final int MAX_GAP_INTERVALS = 12;
-
   private final Settings settings;
 
   public NabEvaluation(Settings settings) {
@@ -475,14 +472,16 @@ public final class NabEvaluation {
         null);
   }
 
-  /** The job options of one series: its model, windows of slide 1, event time from the file. */
+  /**
+   * The job options of one series: its model, windows of slide 1, event time from the file; every
+   * other option (gap policy, calibration) is the job's default, as users deploy it.
+   */
   Configuration jobConfiguration(EvaluationSeries series, int trainRows, Path model) {
     Configuration conf = new Configuration();
     conf.set(JobOptions.MODEL_PATH, model.toString());
     conf.set(JobOptions.WINDOW_SLIDE, 1);
     // The file is in time order: a row behind the previous one (a repeated hour) is late.
     conf.set(JobOptions.MAX_OUT_OF_ORDERNESS, Duration.ZERO);
-    conf.set(JobOptions.MAX_GAP, Duration.ofMillis(MAX_GAP_INTERVALS * medianInterval(series)));
     conf.set(JobOptions.MAX_FUTURE_SKEW, Duration.ofDays(365L * 100));
     int warmupRows =
         settings.warmupRows() >= 0 ? settings.warmupRows() : trainRows + CALIBRATION_WINDOWS;
@@ -491,23 +490,6 @@ public final class NabEvaluation {
     Map<String, String> overrides = new LinkedHashMap<>(settings.jobOptions());
     conf.addAll(Configuration.fromMap(overrides));
     return conf;
-  }
-
-  static long medianInterval(EvaluationSeries series) {
-    long[] ts = series.timestampsMs();
-    long[] d = new long[Math.max(0, ts.length - 1)];
-    int k = 0;
-    for (int i = 1; i < ts.length; i++) {
-      if (ts[i] > ts[i - 1]) {
-        d[k++] = ts[i] - ts[i - 1];
-      }
-    }
-    if (k == 0) {
-      return 60_000L;
-    }
-    long[] sorted = Arrays.copyOf(d, k);
-    Arrays.sort(sorted);
-    return Math.max(1, sorted[k / 2]);
   }
 
   /** The rows as the job's input JSON, values as an array in feature order. */

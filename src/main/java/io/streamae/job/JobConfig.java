@@ -75,7 +75,7 @@ public record JobConfig(
       policy = GapPolicy.parse(c.get(JobOptions.GAP_POLICY));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          String.format("%s (%s) must be restart or fill", JobOptions.GAP_POLICY.key(), c.get(JobOptions.GAP_POLICY)));
+          String.format("%s (%s) must be bridge, restart or fill", JobOptions.GAP_POLICY.key(), c.get(JobOptions.GAP_POLICY)));
     }
     return new JobConfig(
         source,
@@ -269,6 +269,11 @@ public record JobConfig(
     double alarm = c.get(JobOptions.SCORING_ALARM_LIKELIHOOD);
     check(alarm > 0 && alarm < 1, JobOptions.SCORING_ALARM_LIKELIHOOD, alarm,
         "must be between 0 and 1 (exclusive)");
+    double release = c.get(JobOptions.SCORING_RELEASE_LIKELIHOOD);
+    check(release > 0 && release <= alarm, JobOptions.SCORING_RELEASE_LIKELIHOOD, release,
+        "must be above 0 and not above " + JobOptions.SCORING_ALARM_LIKELIHOOD.key());
+    Duration relearn = c.get(JobOptions.SCORING_RELEARN_AFTER);
+    check(!relearn.isNegative() && !relearn.isZero(), JobOptions.SCORING_RELEARN_AFTER, relearn, "must be positive");
     Duration suppression = c.get(JobOptions.SCORING_ALARM_SUPPRESSION);
     check(!suppression.isNegative(), JobOptions.SCORING_ALARM_SUPPRESSION, suppression,
         "must not be negative");
@@ -285,10 +290,19 @@ public record JobConfig(
         .historyWindows(history)
         .averageWindows(average)
         .alarmLikelihood(alarm)
+        .releaseLikelihood(release)
+        .relearnAfter(relearn)
         .alarmSuppression(suppression)
         .combine(how)
-        .logScale(c.get(JobOptions.SCORING_LOG_SCALE))
+        .rangeCheck(c.get(JobOptions.SCORING_RANGE_CHECK))
+        .rangeMargin(nonNegative(c, JobOptions.SCORING_RANGE_MARGIN))
         .build();
+  }
+
+  private static double nonNegative(Configuration c, ConfigOption<Double> option) {
+    double v = c.get(option);
+    check(v >= 0, option, v, "must be >= 0");
+    return v;
   }
 
   private static int positive(Configuration c, ConfigOption<Integer> option) {

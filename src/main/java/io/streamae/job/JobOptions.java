@@ -65,8 +65,8 @@ public final class JobOptions {
           .withDescription("A longer pause between two readings of a sensor is a gap, handled by window.gap-policy.");
 
   public static final ConfigOption<String> GAP_POLICY =
-      ConfigOptions.key("window.gap-policy").stringType().defaultValue("restart")
-          .withDescription("restart: start the sensor's windows afresh after a gap; fill: carry the last values forward at the sampling interval.");
+      ConfigOptions.key("window.gap-policy").stringType().defaultValue("bridge")
+          .withDescription("bridge: windows span the gap as a sequence of readings (counted in gapsBridged), so irregularly sampled sensors are scored on every reading; restart: start the sensor's windows afresh after a gap; fill: carry the last values forward at the sampling interval.");
 
   public static final ConfigOption<Duration> STATE_TTL =
       ConfigOptions.key("window.state-ttl").durationType().defaultValue(Duration.ofHours(1))
@@ -95,40 +95,61 @@ public final class JobOptions {
   public static final ConfigOption<Integer> SCORING_HISTORY_WINDOWS =
       ConfigOptions.key("scoring.history-windows").intType().defaultValue(8640)
           .withDescription(
-              "Time constant, in windows, of the long exponentially weighted error distribution"
-                  + " each sensor's recent errors are judged against (8640: a month of 5-minute"
-                  + " windows, Numenta's historic window).");
+              "Time constant, in windows, of each sensor's reference: the decaying histogram of"
+                  + " its normal errors that recent errors are judged against (8640: a month of"
+                  + " 5-minute windows).");
 
   public static final ConfigOption<Integer> SCORING_AVERAGE_WINDOWS =
       ConfigOptions.key("scoring.average-windows").intType().defaultValue(3)
           .withDescription(
-              "Windows in the short moving average of recent errors that is judged: more"
+              "Windows in the short moving average of recent log errors that is judged: more"
                   + " smooths single noisy windows, fewer reacts faster.");
 
   public static final ConfigOption<Double> SCORING_ALARM_LIKELIHOOD =
-      ConfigOptions.key("scoring.alarm-likelihood").doubleType().defaultValue(0.9999)
+      ConfigOptions.key("scoring.alarm-likelihood").doubleType().defaultValue(0.999)
           .withDescription(
-              "A window is anomalous when the likelihood of its errors reaches this value"
-                  + " (0.9999: about one alarm per 10,000 normal windows).");
+              "A window raises an alarm when the likelihood of its errors reaches this value,"
+                  + " i.e. when at most 1 - value of the sensor's normal windows were as unusual"
+                  + " (0.999: about one alarm per 1,000 normal windows, before the hysteresis"
+                  + " joins neighbours into one episode).");
+
+  public static final ConfigOption<Double> SCORING_RELEASE_LIKELIHOOD =
+      ConfigOptions.key("scoring.release-likelihood").doubleType().defaultValue(0.99)
+          .withDescription(
+              "An alarm holds while the likelihood stays at or above this value (hysteresis);"
+                  + " must not exceed scoring.alarm-likelihood.");
+
+  public static final ConfigOption<Duration> SCORING_RELEARN_AFTER =
+      ConfigOptions.key("scoring.relearn-after").durationType().defaultValue(Duration.ofHours(2))
+          .withDescription(
+              "While a sensor is in alarm its reference is frozen, so an ongoing fault keeps"
+                  + " its alarm; after an alarm has lasted this long (event time) the sensor"
+                  + " learns again and a lasting new level stops alarming soon after.");
 
   public static final ConfigOption<Duration> SCORING_ALARM_SUPPRESSION =
       ConfigOptions.key("scoring.alarm-suppression").durationType().defaultValue(Duration.ZERO)
           .withDescription(
-              "After an alarm, no further alarm for the same sensor within this event time"
-                  + " (scores are unchanged); 0 = every flagged window is an alarm.");
+              "No new alarm episode for the same sensor within this event time after the"
+                  + " previous one started (scores are unchanged); 0 = off.");
+
+  public static final ConfigOption<Boolean> SCORING_RANGE_CHECK =
+      ConfigOptions.key("scoring.range-check").booleanType().defaultValue(true)
+          .withDescription(
+              "A reading beyond every value its sensor has shown (by scoring.range-margin of the"
+                  + " range so far) counts as a tail of 1e-10 (score 0.67) whatever the model's"
+                  + " errors; only a new extreme counts.");
+
+  public static final ConfigOption<Double> SCORING_RANGE_MARGIN =
+      ConfigOptions.key("scoring.range-margin").doubleType().defaultValue(0.02)
+          .withDescription(
+              "For scoring.range-check: how far beyond the sensor's range a reading must lie, as"
+                  + " a share of that range.");
 
   public static final ConfigOption<String> SCORING_COMBINE =
       ConfigOptions.key("scoring.combine").stringType().defaultValue("max")
           .withDescription(
-              "How the reconstruction and prediction likelihoods combine: max (the more"
-                  + " surprising decides) or product (Fisher's combination of both tails).");
-
-  public static final ConfigOption<Boolean> SCORING_LOG_SCALE =
-      ConfigOptions.key("scoring.log-scale").booleanType().defaultValue(true)
-          .withDescription(
-              "anomalyScore on a log scale of the likelihood (x / (x + 5) for a tail of"
-                  + " 10^-x: 0.5 at 0.99999 as Numenta's, but never saturating) instead of the"
-                  + " likelihood itself.");
+              "How the reconstruction and prediction tails combine: max (the more surprising"
+                  + " decides, Bonferroni-corrected) or product (Fisher's combination of both).");
 
   // Kafka: the cluster job (ScoringJobMain) reads readings from and writes results to Kafka.
 

@@ -5,43 +5,58 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Turns a sensor's raw window errors into a calibrated anomaly likelihood in [0, 1], in the spirit
- * of Numenta's anomaly likelihood: how improbable the recent error level is under the error
- * distribution this sensor has shown so far.
+ * Turns a sensor's raw window errors into a calibrated anomaly likelihood: how improbable the
+ * recent error level is among the errors this sensor has shown while it was normal. The tail
+ * probability {@code p} behind the score means the same on every sensor, whatever the scale,
+ * noise or tail shape of its errors, so one threshold serves a whole fleet.
  *
  * <p>Place in the pipeline: used by {@link CalibrateScoresFunction} (keyed by sensor) after
  * {@code score-windows}; pure Java, the per-sensor {@link State} lives in Flink keyed state.
  *
  * <p>Input, per window: the reconstruction error and the error of the previous window's
  * next-step prediction against the reading that arrived (either may be NaN), plus the window's
- * event time. Output: a {@link Result} with the likelihood, the score written to the record, the
- * alarm decision and whether the sensor is still warming up.
+ * event time. Output: a {@link Result} with the likelihood {@code 1 - p}, the score written to the
+ * record, the alarm decision and whether the sensor is still warming up.
  *
  * <p>Per error stream (reconstruction, prediction):
  *
  * <ol>
- *   <li>the error (optionally log-transformed, {@code ln(e + 1e-6)}) is averaged over the last
- *       {@code averageWindows} windows;
- *   <li>that short average is compared with a long, exponentially weighted mean and variance of
- *       earlier short averages (time constant {@code historyWindows}): the tail probability is
- *       {@code Q(z)}, the standard normal upper tail, of {@code z = (avg - mean) / sd};
- *   <li>then the distribution is updated; after warm-up a value beyond {@code mean ± clip·sd} is
- *       clamped there first, so an anomaly barely moves the distribution. There is no sliding
- *       window, so nothing changes abruptly when an anomaly is old: the score of normal windows
- *       after an anomaly can only be lower, never higher, than without it.
+ *   <li>the error's logarithm {@code ln(e + 1e-6)} is averaged over the last {@code
+ *       averageWindows} windows. On a log scale a sensor's error scale is a shift, which the
+ *       reference below absorbs;
+ *   <li>the reference is an exponentially decaying histogram (time constant {@code
+ *       historyWindows}) of the sensor's earlier averages, in bins of 0.1 (about 10 %);
+ *   <li>{@code p} is the reference's share at or above the average — empirical up to the
+ *       reference's 90th percentile {@code q}; above it an exponential tail {@code 0.1 ·
+ *       exp(-(x - q) / β)} fitted by the mean excess β over {@code q} (peaks over threshold with
+ *       a generalised Pareto tail of shape 0 on log errors, i.e. a power-law tail on errors). A
+ *       heavy-tailed sensor has a large β, so its big errors are less surprising; β is widened
+ *       by {@code 1 + 1/√m} for {@code m} excesses, so a young reference is not overconfident.
  * </ol>
  *
- * The two tails combine by {@link Combine}; likelihood = 1 − combined tail. The score is the
- * likelihood, or with {@code logScale} a log scale of the tail ({@link #logScore}: 0.5 at
- * likelihood 0.99999 as in Numenta's, but without its cap, so a window with stronger evidence
- * always scores higher and a corpus-wide threshold can still rank extreme windows). Tails are
- * kept as logarithms throughout, so nothing underflows to a tie at 1. For the
- * first {@code warmupWindows} windows of a sensor the score is 0 and nothing is flagged. A window
- * is flagged when its likelihood reaches {@code alarmLikelihood}; with {@code alarmSuppression},
- * no further alarm is raised within that time after an alarm.
+ * The two streams combine by {@link Combine}. The score is {@code x / (x + 5)} with {@code x =
+ * -log10 p}: 0.5 at {@code p = 1e-5}, bounded, never saturating. Tails are kept as logarithms,
+ * so nothing underflows to a tie.
+ *
+ * <p>Alarms and learning. A window is {@code anomalous} when its likelihood reaches {@code
+ * alarmLikelihood}; the alarm then holds while the likelihood stays at or above {@code
+ * releaseLikelihood} (hysteresis), so a fault whose windows hover at the threshold raises one
+ * alarm, not a flicker. While a sensor is in alarm its reference is frozen: an ongoing fault is
+ * never learned as the new normal, and its score stays high as long as its errors stay abnormal.
+ * Only when the alarm has lasted {@code relearnAfter} (event time) does the sensor learn again, so
+ * a lasting new operating level stops alarming shortly after that. For the first {@code
+ * warmupWindows} windows of a sensor the score is 0, nothing is flagged and every window teaches
+ * the reference. With {@code alarmSuppression}, no new alarm episode is raised within that time
+ * after the previous one started.
+ *
+ * <p>Range check. A reading beyond every value the sensor has shown, by more than {@code
+ * rangeMargin} of its range so far, counts as a tail of 1e-10 (score 0.67) whatever the model's
+ * errors say: a new extreme is what a model trained on a range cannot judge (its tanh units
+ * saturate), and what operators ask about first. The range then includes the reading, so only a
+ * new extreme counts. It starts from the sensor's first reading and grows during warm-up.
  */
 public final class AnomalyLikelihood implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /** Number of error streams: reconstruction and prediction. */
   public static final int STREAMS = 2;
@@ -52,16 +67,39 @@ public final class AnomalyLikelihood implements Serializable {
   /** Added to errors before the log transform (normalised squared units). */
   static final double ERROR_FLOOR = 1e-6;
 
-  /** Smallest standard deviation of the log-error distribution: changes below ~5 % are noise. */
-  static final double MIN_STD = 0.05;
+  /** Lower edge and width of the reference histogram's bins, on the log-error scale. */
+  static final double LOWEST = Math.log(1e-7);
 
-  /** Decades of tail probability that score 0.5 (likelihood 0.99999, as in Numenta's scale). */
+  static final double BIN_WIDTH = 0.1;
+
+  /** Bins from 1e-7 to 1e5 normalised squared units; values outside count in the end bins. */
+  static final int BINS = (int) Math.ceil((Math.log(1e5) - LOWEST) / BIN_WIDTH);
+
+  /** Share of the reference above which the exponential tail replaces the empirical one. */
+  static final double TAIL_SHARE = 0.1;
+
+  /** Smallest tail scale β: one bin, so a perfectly steady error still has a finite tail. */
+  static final double MIN_TAIL_SCALE = BIN_WIDTH / 2;
+
+  /** Reference samples a stream needs before it judges anything. */
+  static final int MIN_SAMPLES = 10;
+
+  /** ln p of a reading beyond the sensor's range: 1e-10, score 0.67. */
+  static final double RANGE_LOG_TAIL = Math.log(1e-10);
+
+  /** Decades of tail probability that score 0.5. */
   static final double HALF_SCORE_DECADES = 5.0;
 
   private final Settings settings;
+  private final double decay;
+  private final double logAlarmTail;
+  private final double logReleaseTail;
 
   public AnomalyLikelihood(Settings settings) {
     this.settings = settings;
+    this.decay = 1.0 - 1.0 / settings.historyWindows();
+    this.logAlarmTail = Math.log1p(-settings.alarmLikelihood());
+    this.logReleaseTail = Math.log1p(-settings.releaseLikelihood());
   }
 
   public Settings settings() {
@@ -70,9 +108,9 @@ public final class AnomalyLikelihood implements Serializable {
 
   /** How the tails of the two error streams combine. */
   public enum Combine {
-    /** The more surprising stream decides: tail = min of the two tails. */
+    /** The more surprising stream decides: {@code p = min(1, 2 · min(pR, pP))} (Bonferroni). */
     MAX,
-    /** Fisher's method: both streams count; tail = q·(1 − ln q) with q the product of tails. */
+    /** Fisher's method: both streams count; {@code p = q · (1 − ln q)} with q the product. */
     PRODUCT;
 
     public static Combine parse(String value) {
@@ -90,28 +128,28 @@ public final class AnomalyLikelihood implements Serializable {
    * Calibration settings; {@link #builder()} checks them.
    *
    * @param warmupWindows windows per sensor before scores are live (score 0 until then)
-   * @param historyWindows time constant of the long error distribution, in windows
-   * @param averageWindows windows in the short moving average of recent errors
-   * @param clipSigma after warm-up, values beyond mean ± clipSigma·sd update the distribution as
-   *     if they were at that bound
-   * @param alarmLikelihood likelihood from which a window is flagged anomalous
-   * @param alarmSuppressionMs no further alarm within this time after an alarm; 0 = off
+   * @param historyWindows time constant of the reference, in windows
+   * @param averageWindows windows in the short moving average of recent log errors
+   * @param alarmLikelihood likelihood from which a window raises an alarm
+   * @param releaseLikelihood an alarm holds while the likelihood stays at or above this
+   * @param relearnAfterMs event time after which a sensor still in alarm learns again; a lasting
+   *     new level stops alarming shortly after
+   * @param alarmSuppressionMs no new alarm episode within this time after one started; 0 = off
    * @param combine how reconstruction and prediction tails combine
-   * @param logScale score on a log scale of the tail ({@link #logScore}) instead of the
-   *     likelihood itself
-   * @param logErrors judge {@code ln(error)} rather than the error; off by default, as raw errors
-   *     separated NAB's anomalies better in our evaluation
+   * @param rangeCheck whether a reading beyond every value the sensor has shown is anomalous
+   * @param rangeMargin how far beyond, as a share of the sensor's range so far
    */
   public record Settings(
       int warmupWindows,
       int historyWindows,
       int averageWindows,
-      double clipSigma,
       double alarmLikelihood,
+      double releaseLikelihood,
+      long relearnAfterMs,
       long alarmSuppressionMs,
       Combine combine,
-      boolean logScale,
-      boolean logErrors)
+      boolean rangeCheck,
+      double rangeMargin)
       implements Serializable {
 
     public static Builder builder() {
@@ -123,12 +161,13 @@ public final class AnomalyLikelihood implements Serializable {
       private int warmupWindows = 100;
       private int historyWindows = 8640;
       private int averageWindows = 3;
-      private double clipSigma = 5.0;
-      private double alarmLikelihood = 0.9999;
+      private double alarmLikelihood = 0.999;
+      private double releaseLikelihood = 0.99;
+      private Duration relearnAfter = Duration.ofHours(2);
       private Duration alarmSuppression = Duration.ZERO;
       private Combine combine = Combine.MAX;
-      private boolean logScale = true;
-      private boolean logErrors = false;
+      private boolean rangeCheck = true;
+      private double rangeMargin = 0.02;
 
       public Builder warmupWindows(int value) {
         this.warmupWindows = value;
@@ -145,13 +184,18 @@ public final class AnomalyLikelihood implements Serializable {
         return this;
       }
 
-      public Builder clipSigma(double value) {
-        this.clipSigma = value;
+      public Builder alarmLikelihood(double value) {
+        this.alarmLikelihood = value;
         return this;
       }
 
-      public Builder alarmLikelihood(double value) {
-        this.alarmLikelihood = value;
+      public Builder releaseLikelihood(double value) {
+        this.releaseLikelihood = value;
+        return this;
+      }
+
+      public Builder relearnAfter(Duration value) {
+        this.relearnAfter = value;
         return this;
       }
 
@@ -165,13 +209,13 @@ public final class AnomalyLikelihood implements Serializable {
         return this;
       }
 
-      public Builder logScale(boolean value) {
-        this.logScale = value;
+      public Builder rangeCheck(boolean value) {
+        this.rangeCheck = value;
         return this;
       }
 
-      public Builder logErrors(boolean value) {
-        this.logErrors = value;
+      public Builder rangeMargin(double value) {
+        this.rangeMargin = value;
         return this;
       }
 
@@ -179,26 +223,36 @@ public final class AnomalyLikelihood implements Serializable {
         check(warmupWindows >= 0, "warm-up must be >= 0 windows, was %s", warmupWindows);
         check(historyWindows >= 2, "history must be >= 2 windows, was %s", historyWindows);
         check(averageWindows >= 1, "moving average must be >= 1 window, was %s", averageWindows);
-        check(clipSigma > 0, "clip must be > 0 standard deviations, was %s", clipSigma);
         check(
             alarmLikelihood > 0 && alarmLikelihood < 1,
             "alarm likelihood must be in (0, 1), was %s",
             alarmLikelihood);
         check(
+            releaseLikelihood > 0 && releaseLikelihood <= alarmLikelihood,
+            "release likelihood must be in (0, alarm likelihood %s], was %s",
+            alarmLikelihood,
+            releaseLikelihood);
+        check(
+            relearnAfter != null && !relearnAfter.isNegative() && !relearnAfter.isZero(),
+            "relearn-after must be positive, was %s",
+            relearnAfter);
+        check(
             alarmSuppression != null && !alarmSuppression.isNegative(),
             "alarm suppression must not be negative, was %s",
             alarmSuppression);
         check(combine != null, "combination must be set");
+        check(rangeMargin >= 0, "range margin must be >= 0, was %s", rangeMargin);
         return new Settings(
             warmupWindows,
             historyWindows,
             averageWindows,
-            clipSigma,
             alarmLikelihood,
+            releaseLikelihood,
+            relearnAfter.toMillis(),
             alarmSuppression.toMillis(),
             combine,
-            logScale,
-            logErrors);
+            rangeCheck,
+            rangeMargin);
       }
 
       private static void check(boolean ok, String template, Object... args) {
@@ -211,22 +265,30 @@ public final class AnomalyLikelihood implements Serializable {
 
   /**
    * Per-sensor state: a POJO with public fields so Flink serialises it without Kryo. Arrays are
-   * indexed by stream ({@link #RECONSTRUCTION}, {@link #PREDICTION}); {@code recent} holds each
-   * stream's last {@code averageWindows} log errors as a ring, stream-major.
+   * stream-major ({@link #RECONSTRUCTION}, {@link #PREDICTION}): {@code histogram} holds each
+   * stream's {@link #BINS} decayed counts, {@code recent} its last {@code averageWindows} log
+   * errors as a ring. About 2.3 KB per sensor.
    */
   public static class State {
     /** Windows seen, scored or not. */
     public long windows;
-    /** Per stream: short averages folded into the distribution. */
+    /** Per stream: windows learned, and the decayed total of the histogram. */
     public long[] samples;
-    public double[] mean;
-    public double[] variance;
+    public double[] mass;
+    public float[] histogram;
     public double[] recent;
     /** Per stream: values in the ring (up to averageWindows) and the next slot. */
     public int[] recentCount;
     public int[] recentNext;
-    /** Event time of the last raised alarm; {@code Long.MIN_VALUE} when none. */
+    /** Per feature: lowest and highest reading seen; null before the first reading. */
+    public float[] low;
+    public float[] high;
+    /** Event time the current alarm started; {@code Long.MIN_VALUE} when not in alarm. */
+    public long alarmSince;
+    /** Event time of the last reported alarm episode; {@code Long.MIN_VALUE} when none. */
     public long lastAlarm;
+    /** Whether the current alarm episode is held back by suppression. */
+    public boolean suppressed;
 
     public State() {}
 
@@ -234,11 +296,12 @@ public final class AnomalyLikelihood implements Serializable {
     public static State create(Settings settings) {
       State s = new State();
       s.samples = new long[STREAMS];
-      s.mean = new double[STREAMS];
-      s.variance = new double[STREAMS];
+      s.mass = new double[STREAMS];
+      s.histogram = new float[STREAMS * BINS];
       s.recent = new double[STREAMS * settings.averageWindows()];
       s.recentCount = new int[STREAMS];
       s.recentNext = new int[STREAMS];
+      s.alarmSince = Long.MIN_VALUE;
       s.lastAlarm = Long.MIN_VALUE;
       return s;
     }
@@ -247,11 +310,11 @@ public final class AnomalyLikelihood implements Serializable {
   /**
    * The calibration of one window.
    *
-   * @param likelihood 1 − combined tail probability, in [0, 1]; 0 while warming up or when no
-   *     error could be judged yet
-   * @param logTail natural log of the combined tail probability (0 when nothing could be judged)
-   * @param score the value for {@code anomalyScore}: the likelihood or its log scale
-   * @param anomalous whether the window raises an alarm
+   * @param likelihood {@code 1 - p}, in [0, 1]; 0 while warming up or when no error could be
+   *     judged yet
+   * @param logTail natural log of {@code p} (0 when nothing could be judged)
+   * @param score the value for {@code anomalyScore}: {@link #logScore} of the tail
+   * @param anomalous whether the window is part of an alarm
    * @param warmingUp whether the sensor is still in its first {@code warmupWindows} windows
    */
   public record Result(
@@ -266,38 +329,108 @@ public final class AnomalyLikelihood implements Serializable {
    */
   public Result update(
       State state, double reconstructionError, double predictionError, long eventTime) {
-    boolean warmingUp = state.windows < settings.warmupWindows();
-    state.windows++;
-    double logTailR = judge(state, RECONSTRUCTION, reconstructionError, warmingUp);
-    double logTailP = judge(state, PREDICTION, predictionError, warmingUp);
-    if (warmingUp) {
-      return new Result(0.0, 0.0, 0.0, false, true);
-    }
-    double logTail = combine(logTailR, logTailP);
-    double likelihood = -Math.expm1(logTail);
-    double score = settings.logScale() ? logScore(logTail) : likelihood;
-    boolean flagged = logTail <= Math.log1p(-settings.alarmLikelihood());
-    boolean anomalous = false;
-    if (flagged) {
-      boolean suppressed =
-          state.lastAlarm != Long.MIN_VALUE
-              && eventTime - state.lastAlarm < settings.alarmSuppressionMs();
-      if (!suppressed) {
-        anomalous = true;
-        state.lastAlarm = eventTime;
-      }
-    }
-    return new Result(likelihood, logTail, score, anomalous, false);
+    return update(state, reconstructionError, predictionError, null, eventTime);
   }
 
   /**
-   * The log scale of a tail probability, from its natural log: {@code x / (x + 5)} with {@code x =
-   * -log10(tail)}. Like Numenta's log likelihood it is 0.5 at likelihood 0.99999, but it never
-   * saturates, so stronger evidence always ranks higher (tail 1e-10 scores 0.67, 1e-50 0.91).
+   * Calibrates one window and updates {@code state}, with the range check on the window's newest
+   * reading.
+   *
+   * @param values the window's newest reading per feature, original units; null when unknown
+   */
+  public Result update(
+      State state,
+      double reconstructionError,
+      double predictionError,
+      float[] values,
+      long eventTime) {
+    boolean warmingUp = state.windows < settings.warmupWindows();
+    state.windows++;
+    double averageR = average(state, RECONSTRUCTION, reconstructionError);
+    double averageP = average(state, PREDICTION, predictionError);
+    double logTail =
+        combine(logTail(state, RECONSTRUCTION, averageR), logTail(state, PREDICTION, averageP));
+    if (beyondRange(state, values) && !warmingUp) {
+      logTail = Math.min(logTail, RANGE_LOG_TAIL);
+    }
+
+    // The alarm state: entered at the alarm level, held down to the release level. It freezes
+    // the reference whether or not suppression keeps the episode from being reported.
+    boolean inAlarm = false;
+    if (!warmingUp) {
+      boolean wasInAlarm = state.alarmSince != Long.MIN_VALUE;
+      inAlarm = logTail <= (wasInAlarm ? logReleaseTail : logAlarmTail);
+      if (inAlarm && !wasInAlarm) {
+        state.alarmSince = eventTime;
+        state.suppressed =
+            state.lastAlarm != Long.MIN_VALUE
+                && eventTime - state.lastAlarm < settings.alarmSuppressionMs();
+        if (!state.suppressed) {
+          state.lastAlarm = eventTime;
+        }
+      } else if (!inAlarm) {
+        state.alarmSince = Long.MIN_VALUE;
+        state.suppressed = false;
+      }
+    }
+    boolean anomalous = inAlarm && !state.suppressed;
+    // A sensor in alarm does not learn its fault, unless the alarm has lasted long enough to be
+    // a new normal.
+    boolean learn = !inAlarm || eventTime - state.alarmSince >= settings.relearnAfterMs();
+    if (learn) {
+      learn(state, RECONSTRUCTION, averageR);
+      learn(state, PREDICTION, averageP);
+    }
+    if (warmingUp) {
+      return new Result(0.0, 0.0, 0.0, false, true);
+    }
+    return new Result(-Math.expm1(logTail), logTail, logScore(logTail), anomalous, false);
+  }
+
+  /**
+   * The score of a tail probability, from its natural log: {@code x / (x + 5)} with {@code x =
+   * -log10(p)}. 0.5 at {@code p = 1e-5}; it never saturates, so stronger evidence always ranks
+   * higher (1e-10 scores 0.67, 1e-50 0.91).
    */
   public static double logScore(double logTail) {
     double x = Math.max(0.0, -logTail / Math.log(10));
     return x / (x + HALF_SCORE_DECADES);
+  }
+
+  /** The tail probability a score stands for: the inverse of {@link #logScore}. */
+  public static double tailOfScore(double score) {
+    if (score <= 0) {
+      return 1.0;
+    }
+    double x = HALF_SCORE_DECADES * score / (1 - score);
+    return Math.pow(10, -x);
+  }
+
+  /**
+   * Whether a feature of {@code values} lies beyond the sensor's range so far by more than {@code
+   * rangeMargin} of that range; then widens the range to include it, so only a new extreme counts.
+   */
+  private boolean beyondRange(State state, float[] values) {
+    if (!settings.rangeCheck() || values == null || values.length == 0) {
+      return false;
+    }
+    if (state.low == null || state.low.length != values.length) {
+      state.low = values.clone();
+      state.high = values.clone();
+      return false;
+    }
+    boolean beyond = false;
+    for (int f = 0; f < values.length; f++) {
+      float v = values[f];
+      if (Float.isNaN(v)) {
+        continue;
+      }
+      double margin = settings.rangeMargin() * ((double) state.high[f] - state.low[f]);
+      beyond |= v > state.high[f] + margin || v < state.low[f] - margin;
+      state.low[f] = Math.min(state.low[f], v);
+      state.high[f] = Math.max(state.high[f], v);
+    }
+    return beyond;
   }
 
   /** Combines natural-log tails; NaN means the stream had nothing to judge. */
@@ -306,7 +439,7 @@ public final class AnomalyLikelihood implements Serializable {
     boolean p = !Double.isNaN(logTailP);
     if (r && p) {
       if (settings.combine() == Combine.MAX) {
-        return Math.min(logTailR, logTailP);
+        return Math.min(0.0, Math.min(logTailR, logTailP) + Math.log(STREAMS));
       }
       double logQ = logTailR + logTailP;
       return Math.min(0.0, logQ + Math.log(1 - logQ));
@@ -314,77 +447,84 @@ public final class AnomalyLikelihood implements Serializable {
     return r ? logTailR : p ? logTailP : 0.0;
   }
 
-  /**
-   * Adds one error to a stream's short average, returns the tail probability of that average
-   * under the distribution so far (NaN when the error or the distribution is not available), then
-   * folds the average into the distribution.
-   */
-  private double judge(State state, int stream, double error, boolean warmingUp) {
+  /** Adds one error to a stream's ring; the mean log error of the ring, NaN without an error. */
+  private double average(State state, int stream, double error) {
     if (Double.isNaN(error) || error < 0) {
       return Double.NaN;
     }
     int k = settings.averageWindows();
-    double x = settings.logErrors() ? Math.log(error + ERROR_FLOOR) : error;
-    state.recent[stream * k + state.recentNext[stream]] = x;
+    state.recent[stream * k + state.recentNext[stream]] = Math.log(error + ERROR_FLOOR);
     state.recentNext[stream] = (state.recentNext[stream] + 1) % k;
     state.recentCount[stream] = Math.min(k, state.recentCount[stream] + 1);
     double sum = 0;
     for (int i = 0; i < state.recentCount[stream]; i++) {
       sum += state.recent[stream * k + i];
     }
-    double average = sum / state.recentCount[stream];
-
-    long n = state.samples[stream];
-    double mean = state.mean[stream];
-    double sd = Math.max(settings.logErrors() ? MIN_STD : MIN_STD * MIN_STD,
-        Math.sqrt(state.variance[stream]));
-    double logTail = n >= 2 ? logUpperTail((average - mean) / sd) : Double.NaN;
-
-    double value = average;
-    if (!warmingUp && n >= 2) {
-      double bound = settings.clipSigma() * sd;
-      value = Math.max(mean - bound, Math.min(mean + bound, average));
-    }
-    double alpha = Math.max(1.0 / (n + 1), 1.0 / settings.historyWindows());
-    double delta = value - mean;
-    state.mean[stream] = mean + alpha * delta;
-    state.variance[stream] = (1 - alpha) * (state.variance[stream] + alpha * delta * delta);
-    state.samples[stream] = n + 1;
-    return logTail;
+    return sum / state.recentCount[stream];
   }
 
-  /**
-   * {@code ln Q(z)}, exact through {@link #upperTail} up to z = 5 and by the asymptotic series
-   * beyond, where Q itself would underflow: tails of 1e-300 and 1e-3000 still differ.
-   */
-  public static double logUpperTail(double z) {
-    if (z < 5) {
-      return Math.log(upperTail(z));
+  /** Folds {@code value} into the stream's reference; the older counts decay first. */
+  private void learn(State state, int stream, double value) {
+    if (Double.isNaN(value)) {
+      return;
     }
-    double z2 = z * z;
-    return -z2 / 2 - Math.log(z) - 0.5 * Math.log(2 * Math.PI)
-        + Math.log1p(-1 / z2 + 3 / (z2 * z2));
+    int base = stream * BINS;
+    float f = (float) decay;
+    for (int b = 0; b < BINS; b++) {
+      state.histogram[base + b] *= f;
+    }
+    state.histogram[base + bin(value)] += 1f;
+    state.mass[stream] = state.mass[stream] * decay + 1.0;
+    state.samples[stream]++;
   }
 
-  /** Standard normal upper tail {@code Q(z) = erfc(z / √2) / 2}. */
-  public static double upperTail(double z) {
-    return 0.5 * erfc(z / Math.sqrt(2));
+  static int bin(double value) {
+    int b = (int) Math.floor((value - LOWEST) / BIN_WIDTH);
+    return Math.max(0, Math.min(BINS - 1, b));
   }
 
-  /** Coefficients of {@link #erfc}, highest power of t first. */
-  private static final double[] ERFC =
-      {0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
-        0.37409196, 1.00002368, -1.26551223};
-
-  /** Complementary error function, relative error below 1.2e-7 (Numerical Recipes' erfcc). */
-  static double erfc(double x) {
-    double z = Math.abs(x);
-    double t = 1.0 / (1.0 + 0.5 * z);
-    double poly = 0;
-    for (double c : ERFC) {
-      poly = poly * t + c;
+  /** ln p of {@code value} under the stream's reference; NaN when it cannot be judged yet. */
+  static double logTail(State state, int stream, double value) {
+    if (Double.isNaN(value) || state.samples[stream] < MIN_SAMPLES) {
+      return Double.NaN;
     }
-    double r = t * Math.exp(-z * z + poly);
-    return x >= 0 ? r : 2.0 - r;
+    int base = stream * BINS;
+    float[] h = state.histogram;
+    double total = 0;
+    for (int b = 0; b < BINS; b++) {
+      total += h[base + b];
+    }
+    if (total <= 0) {
+      return Double.NaN;
+    }
+    // The tail quantile q: walk down from the top bin until TAIL_SHARE of the mass lies above.
+    double target = TAIL_SHARE * total;
+    double above = 0;
+    int qb = BINS - 1;
+    while (qb > 0 && above + h[base + qb] < target) {
+      above += h[base + qb];
+      qb--;
+    }
+    double inBin = target - above; // mass of bin qb above q, taken as spread evenly in the bin
+    double top = LOWEST + (qb + 1) * BIN_WIDTH;
+    double q = h[base + qb] > 0 ? top - BIN_WIDTH * inBin / h[base + qb] : top;
+    if (value >= q) {
+      double excess = inBin * (top - q) / 2;
+      for (int b = qb + 1; b < BINS; b++) {
+        excess += h[base + b] * (LOWEST + (b + 0.5) * BIN_WIDTH - q);
+      }
+      double beta = Math.max(MIN_TAIL_SCALE, excess / target);
+      // Few excesses say little about the tail's width: widen it by 1/√m.
+      double m = TAIL_SHARE * Math.min(state.samples[stream], state.mass[stream]);
+      beta *= 1 + 1 / Math.sqrt(Math.max(1.0, m));
+      return Math.log(TAIL_SHARE) - (value - q) / beta;
+    }
+    int vb = bin(value);
+    double share = (LOWEST + (vb + 1) * BIN_WIDTH - value) / BIN_WIDTH;
+    double mass = h[base + vb] * Math.max(0, Math.min(1, share));
+    for (int b = vb + 1; b < BINS; b++) {
+      mass += h[base + b];
+    }
+    return Math.log(Math.min(1.0, Math.max(mass, Double.MIN_NORMAL) / total));
   }
 }

@@ -45,8 +45,11 @@ public final class AnomalyScorer {
   private final String version;
   private final int maxBatch;
 
-  /** The previous window's prediction, normalised, and the event times it is for. */
-  public record Previous(long[] timestamps, float[] values) {}
+  /**
+   * The previous window's prediction, normalised, the event times it is for, and the end of the
+   * window that made it ({@code Long.MIN_VALUE} when unknown).
+   */
+  public record Previous(long windowEnd, long[] timestamps, float[] values) {}
 
   /** A scored window plus the prediction to remember for the next one. */
   public record Scored(AnomalyRecord record, Previous next) {}
@@ -192,7 +195,8 @@ public final class AnomalyScorer {
     }
     Previous next =
         horizon > 0 && step > 0
-            ? new Previous(predictionTimes, Arrays.copyOfRange(raw, rawOffset, rawOffset + horizon * features))
+            ? new Previous(window.end(), predictionTimes,
+                Arrays.copyOfRange(raw, rawOffset, rawOffset + horizon * features))
             : null;
 
     boolean scored = !Double.isNaN(error);
@@ -204,6 +208,7 @@ public final class AnomalyScorer {
             window.end(),
             spec.mode().reconstructs() ? error : Double.NaN,
             featureNames,
+            Arrays.copyOfRange(window.values(), (steps - 1) * features, steps * features),
             featureErrors,
             attribution,
             predictions,
@@ -220,8 +225,11 @@ public final class AnomalyScorer {
   }
 
   /**
-   * Mean squared error (normalised) of the previous prediction at the steps this window now holds
-   * real readings for; NaN when no predicted step is in the window.
+   * Mean squared error (normalised) of the previous prediction against the readings that followed
+   * the previous window: its step {@code p} is compared with the {@code p+1}-th reading after the
+   * previous window's last reading, whatever its timestamp, so irregular sampling and bridged gaps
+   * still judge predictions. NaN when that last reading or the readings after it are not in the
+   * window.
    */
   private double previousError(Previous previous, SensorWindow window, float[] normalised, int offset) {
     if (previous == null) {
@@ -229,11 +237,20 @@ public final class AnomalyScorer {
     }
     int features = spec.features();
     long[] ts = window.timestamps();
+    int first = -1;
+    if (previous.windowEnd() != Long.MIN_VALUE) {
+      // The previous window's last reading must still be here, so the next ones follow it.
+      int at = Arrays.binarySearch(ts, previous.windowEnd());
+      if (at < 0) {
+        return Double.NaN;
+      }
+      first = at + 1;
+    }
     double sum = 0;
     int matched = 0;
     for (int p = 0; p < previous.timestamps().length; p++) {
-      int t = Arrays.binarySearch(ts, previous.timestamps()[p]);
-      if (t < 0) {
+      int t = first >= 0 ? first + p : Arrays.binarySearch(ts, previous.timestamps()[p]);
+      if (t < 0 || t >= ts.length) {
         continue;
       }
       for (int f = 0; f < features; f++) {
@@ -264,6 +281,7 @@ public final class AnomalyScorer {
         window.end(),
         Double.NaN,
         featureNames,
+        new float[0],
         new float[0],
         new float[0],
         new float[0],

@@ -41,7 +41,7 @@ public class CalibrateScoresFunction
         getRuntimeContext()
             .getState(
                 new ValueStateDescriptor<>(
-                    "anomaly-likelihood", TypeInformation.of(AnomalyLikelihood.State.class)));
+                    "anomaly-reference", TypeInformation.of(AnomalyLikelihood.State.class)));
     MetricGroup group =
         getRuntimeContext()
             .getMetricGroup()
@@ -64,7 +64,11 @@ public class CalibrateScoresFunction
     }
     AnomalyLikelihood.Result result =
         likelihood.update(
-            current, record.reconstructionError(), record.predictionError(), record.windowEnd());
+            current,
+            record.reconstructionError(),
+            record.predictionError(),
+            record.values(),
+            record.windowEnd());
     state.update(current);
     if (result.warmingUp()) {
       warmingUp.inc();

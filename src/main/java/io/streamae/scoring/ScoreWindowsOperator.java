@@ -96,6 +96,8 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
 
   /** Keyed state of the last prediction; a POJO so it serialises without Kryo. */
   public static class PreviousPrediction {
+    /** End of the window that made the prediction; {@code Long.MIN_VALUE} in older state. */
+    public long windowEnd = Long.MIN_VALUE;
     public long[] timestamps;
     public float[] values;
 
@@ -212,6 +214,7 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     for (Map.Entry<String, AnomalyScorer.Previous> e : batch.latest().entrySet()) {
       setCurrentKey(e.getKey());
       PreviousPrediction next = new PreviousPrediction();
+      next.windowEnd = e.getValue().windowEnd();
       next.timestamps = e.getValue().timestamps();
       next.values = e.getValue().values();
       previous.update(next);
@@ -249,7 +252,7 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     setCurrentKey(sensorId);
     try {
       PreviousPrediction state = previous.value();
-      return state == null ? null : new AnomalyScorer.Previous(state.timestamps, state.values);
+      return state == null ? null : new AnomalyScorer.Previous(state.windowEnd, state.timestamps, state.values);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the previous prediction of sensor " + sensorId, e);
     }

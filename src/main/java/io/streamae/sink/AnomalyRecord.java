@@ -11,19 +11,21 @@ import java.util.Objects;
  * @param reconstructionError mean squared reconstruction error over the window, in normalised
  *     units (NaN for a prediction-only model)
  * @param featureNames the model's features, the order of every per-feature array
+ * @param values the window's newest reading, per feature, in original units
  * @param featureErrors per-feature mean squared reconstruction error, normalised units
  * @param attribution each feature's share of the reconstruction error, summing to 1
  * @param predictions next-step predictions {@code [horizon, features]} in original units
  * @param predictionTimestamps the event times the predictions are for
  * @param predictionError mean squared error (normalised units) of the previous window's
  *     prediction against the readings that then arrived; NaN when none can be compared
- * @param anomalyScore calibrated score in [0, 1], the same meaning for every sensor and model: the
- *     anomaly likelihood of the window's errors under this sensor's error history, on Numenta's
- *     log scale by default (0.5 at likelihood 0.99999); 0 while warming up. Before the
- *     {@code calibrate-scores} stage it is the uncalibrated {@code e / (e + threshold)}
+ * @param anomalyScore calibrated score in [0, 1], the same meaning for every sensor and model:
+ *     {@code x / (x + 5)} for a tail probability {@code p = 10^-x} of the window's errors among
+ *     this sensor's normal errors (0.5 at p = 1e-5); 0 while warming up. Before the {@code
+ *     calibrate-scores} stage it is the uncalibrated {@code e / (e + threshold)}
  * @param threshold the bundle's calibrated reconstruction-error threshold, as trained
- * @param anomalous whether the window raises an alarm: likelihood at or above {@code
- *     scoring.alarm-likelihood} (and not suppressed); before calibration, error above threshold
+ * @param anomalous whether the window is part of an alarm: likelihood at or above {@code
+ *     scoring.alarm-likelihood}, held while it stays at or above {@code
+ *     scoring.release-likelihood}; before calibration, error above threshold
  * @param warmingUp whether the sensor is still in its first {@code scoring.warmup-windows}
  *     windows, whose scores are 0 while its error distribution is learnt
  * @param filledValues steps of the window filled across a gap rather than measured
@@ -35,6 +37,7 @@ public record AnomalyRecord(
     long windowEnd,
     double reconstructionError,
     String[] featureNames,
+    float[] values,
     float[] featureErrors,
     float[] attribution,
     float[] predictions,
@@ -57,7 +60,7 @@ public record AnomalyRecord(
   /** The same record with a calibrated score, alarm decision and warm-up flag. */
   public AnomalyRecord withCalibration(double score, boolean alarm, boolean warming) {
     return new AnomalyRecord(sensorId, windowStart, windowEnd, reconstructionError, featureNames,
-        featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
+        values, featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
         threshold, alarm, warming, filledValues, modelVersion, status);
   }
 
@@ -69,6 +72,7 @@ public record AnomalyRecord(
         && windowEnd == r.windowEnd
         && Double.compare(reconstructionError, r.reconstructionError) == 0
         && Arrays.equals(featureNames, r.featureNames)
+        && Arrays.equals(values, r.values)
         && Arrays.equals(featureErrors, r.featureErrors)
         && Arrays.equals(attribution, r.attribution)
         && Arrays.equals(predictions, r.predictions)

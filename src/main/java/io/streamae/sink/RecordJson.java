@@ -58,6 +58,12 @@ public final class RecordJson {
       g.writeStringField("sensorId", r.sensorId());
       g.writeNumberField("windowStart", r.windowStart());
       g.writeNumberField("windowEnd", r.windowEnd());
+      g.writeObjectFieldStart("values");
+      float[] values = r.values();
+      for (int f = 0; f < values.length; f++) {
+        number(g, names[f], values[f]);
+      }
+      g.writeEndObject();
       number(g, "reconstructionError", r.reconstructionError());
       g.writeObjectFieldStart("featureErrors");
       float[] featureErrors = r.featureErrors();

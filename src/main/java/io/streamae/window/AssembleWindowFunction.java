@@ -41,6 +41,7 @@ public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorR
   private transient Counter late;
   private transient Counter duplicates;
   private transient Counter restarts;
+  private transient Counter bridged;
   private transient Counter filled;
   private transient Counter windows;
 
@@ -71,6 +72,7 @@ public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorR
     late = group.counter("lateReadings");
     duplicates = group.counter("duplicateReadings");
     restarts = group.counter("gapRestarts");
+    bridged = group.counter("gapsBridged");
     filled = group.counter("filledValues");
     windows = group.counter("windowsAssembled");
   }
@@ -110,6 +112,8 @@ public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorR
     buffer.update(state);
     if (step.gap() == WindowAssembler.GapOutcome.RESTARTED) {
       restarts.inc();
+    } else if (step.gap() == WindowAssembler.GapOutcome.BRIDGED) {
+      bridged.inc();
     }
     filled.inc(step.filledSteps());
     if (step.window() != null) {

@@ -20,6 +20,7 @@ public final class WindowAssembler implements java.io.Serializable {
   /** What happened to the buffer before the reading was appended. */
   public enum GapOutcome {
     NONE,
+    BRIDGED,
     RESTARTED,
     FILLED
   }
@@ -46,7 +47,9 @@ public final class WindowAssembler implements java.io.Serializable {
             String.format("reading at %s is not newer than the last one at %s", timestamp, last));
       }
       long interval = timestamp - last;
-      if (interval > spec.maxGap().toMillis()) {
+      if (interval > spec.maxGap().toMillis() && spec.gapPolicy() == GapPolicy.BRIDGE) {
+        gap = GapOutcome.BRIDGED;
+      } else if (interval > spec.maxGap().toMillis()) {
         filledSteps = spec.gapPolicy() == GapPolicy.FILL ? fill(state, timestamp) : -1;
         if (filledSteps < 0) {
           clear(state);

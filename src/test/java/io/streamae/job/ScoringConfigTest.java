@@ -15,15 +15,20 @@ class ScoringConfigTest {
   void defaultsAndOverridesBecomeCalibrationSettings() throws Exception {
     AnomalyLikelihood.Settings defaults = JobConfig.from(new Configuration()).scoring();
     assertThat(defaults.warmupWindows()).isEqualTo(100);
-    assertThat(defaults.alarmLikelihood()).isEqualTo(0.9999);
+    assertThat(defaults.alarmLikelihood()).isEqualTo(0.999);
+    assertThat(defaults.releaseLikelihood()).isEqualTo(0.99);
+    assertThat(defaults.relearnAfterMs()).isEqualTo(Duration.ofHours(2).toMillis());
     assertThat(defaults.alarmSuppressionMs()).isZero();
     assertThat(defaults.combine()).isEqualTo(AnomalyLikelihood.Combine.MAX);
-    assertThat(defaults.logScale()).isTrue();
+    assertThat(defaults.rangeCheck()).isTrue();
+    assertThat(defaults.rangeMargin()).isEqualTo(0.02);
 
     Configuration c = ConfigLoader.load(null, List.of("--scoring.warmup-windows", "20",
         "--scoring.alarm-likelihood", "0.999", "--scoring.alarm-suppression", "15 min",
         "--scoring.combine", "product", "--scoring.history-windows", "500",
-        "--scoring.average-windows", "5", "--scoring.log-scale", "false"));
+        "--scoring.average-windows", "5", "--scoring.release-likelihood", "0.9",
+        "--scoring.relearn-after", "30 min", "--scoring.range-check", "false",
+        "--scoring.range-margin", "0.1"));
     AnomalyLikelihood.Settings s = JobConfig.from(c).scoring();
     assertThat(s.warmupWindows()).isEqualTo(20);
     assertThat(s.alarmLikelihood()).isEqualTo(0.999);
@@ -31,7 +36,10 @@ class ScoringConfigTest {
     assertThat(s.combine()).isEqualTo(AnomalyLikelihood.Combine.PRODUCT);
     assertThat(s.historyWindows()).isEqualTo(500);
     assertThat(s.averageWindows()).isEqualTo(5);
-    assertThat(s.logScale()).isFalse();
+    assertThat(s.releaseLikelihood()).isEqualTo(0.9);
+    assertThat(s.relearnAfterMs()).isEqualTo(Duration.ofMinutes(30).toMillis());
+    assertThat(s.rangeCheck()).isFalse();
+    assertThat(s.rangeMargin()).isEqualTo(0.1);
   }
 
   @Test
@@ -44,6 +52,13 @@ class ScoringConfigTest {
         .hasMessage("scoring.warmup-windows (-1) must be >= 0");
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.history-windows", "1")))
         .hasMessage("scoring.history-windows (1) must be >= 2");
+    assertThatThrownBy(() -> JobConfig.from(conf("scoring.release-likelihood", "0.9999")))
+        .hasMessage("scoring.release-likelihood (0.9999) must be above 0 and not above"
+            + " scoring.alarm-likelihood");
+    assertThatThrownBy(() -> JobConfig.from(conf("scoring.relearn-after", "0 s")))
+        .hasMessage("scoring.relearn-after (PT0S) must be positive");
+    assertThatThrownBy(() -> JobConfig.from(conf("scoring.range-margin", "-0.1")))
+        .hasMessage("scoring.range-margin (-0.1) must be >= 0");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--scoring.alarm", "0.9")))
         .hasMessageContaining("unknown option 'scoring.alarm'");
   }

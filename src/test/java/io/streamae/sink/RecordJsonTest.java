@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class RecordJsonTest {
       predictionTimestamps[p] = 1_732_701_920_000L + 60_000L * p;
     }
     return new AnomalyRecord(
-        "pump-7", 1_732_700_000_000L, 1_732_701_860_000L, 0.41, names, errors, attribution,
+        "pump-7", 1_732_700_000_000L, 1_732_701_860_000L, 0.41, names,
+        Arrays.copyOf(predictions, names.length), errors, attribution,
         predictions, predictionTimestamps, predictionError, 0.62, 0.25, true, false, 0,
         "pumps:20261127T120000Z", AnomalyRecord.OK);
   }
@@ -38,7 +40,7 @@ class RecordJsonTest {
     assertThat(RecordJson.result(r))
         .isEqualTo(
             "{\"sensorId\":\"pump-7\",\"windowStart\":1732700000000,\"windowEnd\":1732701860000,"
-                + "\"reconstructionError\":0.41,\"featureErrors\":{\"temp\":0.8,\"vibration\":0.02},"
+                + "\"values\":{\"temp\":71.4,\"vibration\":0.03},\"reconstructionError\":0.41,\"featureErrors\":{\"temp\":0.8,\"vibration\":0.02},"
                 + "\"attribution\":[{\"feature\":\"vibration\",\"share\":0.97},"
                 + "{\"feature\":\"temp\",\"share\":0.03}],"
                 + "\"predictions\":[{\"ts\":1732701920000,\"values\":{\"temp\":71.4,\"vibration\":0.03}}],"
@@ -69,6 +71,7 @@ class RecordJsonTest {
 
       for (int f = 0; f < names.length; f++) {
         assertReadsBack(json.get("featureErrors").get(names[f]), errors[f]);
+        assertReadsBack(json.get("values").get(names[f]), predictions[f]);
         for (int p = 0; p < 2; p++) {
           assertReadsBack(json.get("predictions").get(p).get("values").get(names[f]), predictions[p * names.length + f]);
         }
