@@ -215,7 +215,8 @@ public final class AnomalyScorer {
             false,
             window.filledValues(),
             version,
-            AnomalyRecord.OK);
+            AnomalyRecord.OK,
+            window.releasedByTimeout());
     return new Scored(record, next);
   }
 
@@ -275,6 +276,7 @@ public final class AnomalyScorer {
         false,
         window.filledValues(),
         version,
-        status);
+        status,
+        window.releasedByTimeout());
   }
 }
