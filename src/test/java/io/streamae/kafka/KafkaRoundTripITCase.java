@@ -161,7 +161,7 @@ class KafkaRoundTripITCase {
             .name("fail-once")
             .uid("fail-once");
     new AnomalyDetectionJob(config, bundle.layout())
-        .build(raw)
+        .build(raw, true)
         .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
     JobID job = execute(env);
 
