@@ -286,7 +286,7 @@ class ClusterSubmissionITCase {
    * scored exactly once, the newest ones released by {@code window.max-staleness} (no watermark
    * ever passes them). Then an older reading (late), a reading with other values for a kept
    * timestamp (conflicting) and an exact repeat (counted only) must give exactly two dead letters,
-   * each with its Kafka coordinates.
+   * each with its Kafka coordinates. {@code -Dstreamae.cluster.pause-tries=5} repeats it.
    */
   @Test
   @Order(3)
@@ -295,6 +295,14 @@ class ClusterSubmissionITCase {
     if (jobId != null && flink.jobState(jobId).equals("RUNNING")) {
       flink.cancel(jobId, Duration.ofSeconds(30)); // its slots are needed here
     }
+    int tries = Integer.getInteger(PAUSE_TRIES, 1);
+    for (int attempt = 1; attempt <= tries; attempt++) {
+      LOG.info("pause scenario, try {} of {}", attempt, tries);
+      pauseScenario();
+    }
+  }
+
+  private void pauseScenario() throws Exception {
     String pausedInput = KAFKA.createTopic("paused-readings", PARTITIONS);
     String pausedOutput = KAFKA.createTopic("paused-results", PARTITIONS);
     String pausedDeadLetters = KAFKA.createTopic("paused-dead-letters", 1);
@@ -455,6 +463,55 @@ class ClusterSubmissionITCase {
         .as("no job was submitted")
         .isEqualTo(jobsBefore);
   }
+
+  /**
+   * An input topic deleted under a running job fails it, with the topic in the cause, once the
+   * restarts job.yaml allows are used up, instead of restarting for ever. Partition discovery
+   * (which notices the deletion; 5 min by default) and the restart budget are shortened here.
+   */
+  @Test
+  @Order(5)
+  void aDeletedInputTopicFailsTheJobWithItsName() throws Exception {
+    String doomed = KAFKA.createTopic("doomed-readings", PARTITIONS);
+    String doomedOutput = KAFKA.createTopic("doomed-results", PARTITIONS);
+    String doomedDeadLetters = KAFKA.createTopic("doomed-dead-letters", 1);
+    jobId =
+        flink.submitDetached(
+            jobJar(),
+            MAIN_CLASS,
+            List.of(
+                "--config", "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.input-topic", doomed,
+                "--kafka.output-topic", doomedOutput,
+                "--kafka.dead-letter-topic", doomedDeadLetters,
+                "--kafka.group-id", "cluster-it-" + doomed,
+                "--model.path", modelPath.toString(),
+                "--kafka.properties.partition.discovery.interval.ms", "1000",
+                "--restart-strategy.exponential-delay.attempts-before-reset-backoff", "2"),
+            Path.of("").toAbsolutePath());
+    flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
+    KAFKA.admin().deleteTopics(List.of(doomed)).all().get(30, TimeUnit.SECONDS);
+    long deleted = System.nanoTime();
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String state = flink.jobState(jobId);
+    while (!state.equals("FAILED") && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      state = flink.jobState(jobId);
+    }
+    List<String> exceptions = flink.jobExceptions(jobId);
+    LOG.info(
+        "deleted input topic: job {} after {} s and {} failures",
+        state,
+        seconds(deleted),
+        exceptions.size());
+    assertThat(state).as("job state; exceptions %s", exceptions).isEqualTo("FAILED");
+    assertThat(exceptions).isNotEmpty().allSatisfy(e -> assertThat(e).contains(doomed));
+  }
+
+  /** Opt-in: how often the pause scenario runs, e.g. 5 (each about a minute); once by default. */
+  static final String PAUSE_TRIES = "streamae.cluster.pause-tries";
 
   /** Readings per sensor in the pause scenario. */
   private static final int PAUSE_READINGS = 70;
