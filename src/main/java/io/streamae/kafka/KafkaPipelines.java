@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * KafkaSource<RawReading> source = KafkaPipelines.source(config).build();
  * DataStream<RawReading> raw = env.fromSource(source, KafkaPipelines.watermarks(config),
  *     KafkaPipelines.SOURCE_UID).uid(KafkaPipelines.SOURCE_UID);
- * new AnomalyDetectionJob(config, layout).build(raw).sinkTo(
+ * new AnomalyDetectionJob(config, layout).build(raw, true).sinkTo(
  *     KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
  * }</pre>
  */
