@@ -17,9 +17,10 @@ import org.apache.flink.util.OutputTag;
  * The {@code parse-readings} operator: turns raw sensor messages into typed readings.
  *
  * <p>Place in the pipeline: right after the source. Input: {@link RawReading} (bytes plus origin).
- * Main output: {@link SensorReading}, whose {@code timestamp} the job then uses to assign
- * event-time watermarks (a {@code ProcessFunction} cannot set record timestamps itself, so each
- * output keeps its input's timestamp). Side output {@link #DEAD_LETTERS}: one {@link DeadLetter}
+ * Main output: {@link SensorReading} carrying its raw reading's {@code source}, whose {@code
+ * timestamp} is its event time (a {@code ProcessFunction} cannot set record timestamps itself, so
+ * each output keeps its input's timestamp: the one the Kafka source extracted, or none for sources
+ * whose readings get event time after parsing). Side output {@link #DEAD_LETTERS}: one {@link DeadLetter}
  * per rejected message, with the exact raw bytes, stage {@value #STAGE}, the {@link RejectReason}
  * name, a detail message and the processing time. Bad input never throws.
  *
@@ -103,7 +104,7 @@ public class ParseReadingsFunction extends ProcessFunction<RawReading, SensorRea
             : parser.parse(raw.payload());
     if (result instanceof ParseResult.Accepted accepted) {
       readingsParsed.inc();
-      out.collect(accepted.reading());
+      out.collect(accepted.reading().withSource(raw.source()));
     } else if (result instanceof ParseResult.Rejected rejected) {
       readingsRejected.inc();
       rejectedByReason.get(rejected.reason()).inc();

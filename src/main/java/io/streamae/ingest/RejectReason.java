@@ -30,8 +30,10 @@ public enum RejectReason {
   NON_NUMERIC_VALUE(true, "a feature value is not a number"),
   NON_FINITE_VALUE(true, "a feature value is NaN, infinite or outside the float range"),
   WRONG_FEATURE_COUNT(true, "values array length differs from the number of features"),
-  LATE_READING(false, "reading arrived after its window was closed"),
+  LATE_READING(false, "reading is older than the newest one of its sensor already in windows"),
   DUPLICATE_READING(false, "a reading for the same sensor and timestamp was already seen"),
+  CONFLICTING_DUPLICATE(
+      false, "a reading for the same sensor and timestamp, with other values, was already kept"),
   MODEL_FEATURE_MISMATCH(false, "reading features do not match the features the model expects");
 
   private final boolean parseReason;

@@ -13,12 +13,25 @@ import java.util.Objects;
  * @param timestamp event time of the measurement, epoch milliseconds (UTC)
  * @param values one finite value per feature, in the model's feature order (the order of {@code
  *     ReadingParser}'s feature names). Not copied: treat the array as read-only.
+ * @param source where the reading came from, copied from {@link RawReading#source()} (e.g. {@code
+ *     "kafka:sensor-readings/3@1042"}), so a dead letter made of it later still points at its
+ *     record; {@code null} when unknown
  */
-public record SensorReading(String sensorId, long timestamp, float[] values) {
+public record SensorReading(String sensorId, long timestamp, float[] values, String source) {
 
   public SensorReading {
     Objects.requireNonNull(sensorId, "sensorId");
     Objects.requireNonNull(values, "values");
+  }
+
+  /** A reading of unknown origin. */
+  public SensorReading(String sensorId, long timestamp, float[] values) {
+    this(sensorId, timestamp, values, null);
+  }
+
+  /** The same reading with its origin. */
+  public SensorReading withSource(String origin) {
+    return new SensorReading(sensorId, timestamp, values, origin);
   }
 
   @Override
@@ -26,7 +39,8 @@ public record SensorReading(String sensorId, long timestamp, float[] values) {
     return other instanceof SensorReading that
         && timestamp == that.timestamp
         && sensorId.equals(that.sensorId)
-        && Arrays.equals(values, that.values);
+        && Arrays.equals(values, that.values)
+        && Objects.equals(source, that.source);
   }
 
   @Override
@@ -37,7 +51,7 @@ public record SensorReading(String sensorId, long timestamp, float[] values) {
   @Override
   public String toString() {
     return String.format(
-        "SensorReading[sensorId=%s, timestamp=%d, values=%s]",
-        sensorId, timestamp, Arrays.toString(values));
+        "SensorReading[sensorId=%s, timestamp=%d, values=%s, source=%s]",
+        sensorId, timestamp, Arrays.toString(values), source);
   }
 }

@@ -12,6 +12,7 @@ import io.streamae.sink.DeadLetter;
 import io.streamae.sink.RecordJson;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.window.AssembleWindowFunction;
+import io.streamae.window.ConflictingReading;
 import io.streamae.window.SensorWindow;
 import io.streamae.window.WindowSpec;
 import java.util.List;
@@ -30,14 +31,17 @@ import org.apache.flink.util.OutputTag;
  * The scoring dataflow, independent of where readings come from and where results go:
  *
  * <pre>
- * raw readings ─► parse-readings ─► assign-timestamps ─► keyBy(sensorId) ─► assemble-windows
- *                     │ dead letters                                            │ late readings
+ * raw readings ─► parse-readings ─► [assign-timestamps] ─► keyBy(sensorId) ─► assemble-windows
+ *                     │ dead letters                     late readings, conflicts │
  *                     ▼                                                         ▼
  *               dead-letter stream ◄─ route-results ◄─ calibrate-scores ◄─ score-windows
  *                                          │ OK records   (keyed: likelihood)  (keyed, batched)
  *                                          ▼
  *                                     result stream
  * </pre>
+ *
+ * {@code assign-timestamps} is there only for sources without watermarks of their own; the Kafka
+ * job's source makes them per partition ({@link #build(DataStream, boolean)}).
  *
  * Operator uids are stable (savepoints depend on them) and equal their names.
  */
@@ -49,6 +53,7 @@ public final class AnomalyDetectionJob {
   public static final String CALIBRATE = "calibrate-scores";
   public static final String ROUTE = "route-results";
   public static final String LATE = "late-to-dead-letters";
+  public static final String CONFLICTING = "conflicts-to-dead-letters";
   public static final String RESULTS_SINK = "results-sink";
   public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
@@ -84,7 +89,21 @@ public final class AnomalyDetectionJob {
     }
   }
 
+  /**
+   * The dataflow for a source without watermarks: event time is assigned after parsing ({@value
+   * #TIMESTAMPS}), bounded by {@code window.max-out-of-orderness}, idle after {@code
+   * window.idle-timeout}.
+   */
   public Outputs build(DataStream<RawReading> raw) {
+    return build(raw, false);
+  }
+
+  /**
+   * @param sourceWatermarks whether {@code raw} already carries event time and watermarks from its
+   *     source ({@link io.streamae.kafka.KafkaPipelines#watermarks}: per partition); when false
+   *     they are assigned after parsing
+   */
+  public Outputs build(DataStream<RawReading> raw, boolean sourceWatermarks) {
     ReadingParser parser =
         ReadingParser.builder(layout.featureNames()).maxFutureSkew(config.maxFutureSkew()).build();
     SingleOutputStreamOperator<SensorReading> readings =
@@ -92,19 +111,23 @@ public final class AnomalyDetectionJob {
             .name(PARSE)
             .uid(PARSE);
 
-    WatermarkStrategy<SensorReading> watermarks =
-        WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
-            .withTimestampAssigner((reading, previous) -> reading.timestamp())
-            .withIdleness(config.idleTimeout());
-    DataStream<SensorReading> timed =
-        readings.assignTimestampsAndWatermarks(watermarks).name(TIMESTAMPS).uid(TIMESTAMPS);
+    DataStream<SensorReading> timed = readings;
+    if (!sourceWatermarks) {
+      WatermarkStrategy<SensorReading> watermarks =
+          WatermarkStrategy.<SensorReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+              .withTimestampAssigner((reading, previous) -> reading.timestamp())
+              .withIdleness(config.idleTimeout());
+      timed = readings.assignTimestampsAndWatermarks(watermarks).name(TIMESTAMPS).uid(TIMESTAMPS);
+    }
 
     WindowSpec spec =
         new WindowSpec(layout.timesteps(), config.windowSlide(), layout.features(), config.maxGap(), config.gapPolicy());
     SingleOutputStreamOperator<SensorWindow> windows =
         timed
             .keyBy(SensorReading::sensorId)
-            .process(new AssembleWindowFunction(spec, config.stateTtl()))
+            .process(
+                new AssembleWindowFunction(
+                    spec, config.stateTtl(), config.lateness(), config.maxStaleness()))
             .name(WINDOWS)
             .uid(WINDOWS);
 
@@ -136,20 +159,51 @@ public final class AnomalyDetectionJob {
             .returns(TypeInformation.of(DeadLetter.class))
             .name(LATE)
             .uid(LATE);
+    DataStream<DeadLetter> conflicting =
+        windows
+            .getSideOutput(AssembleWindowFunction.CONFLICTING_READINGS)
+            .map(conflict -> conflictLetter(conflict, features))
+            .returns(TypeInformation.of(DeadLetter.class))
+            .name(CONFLICTING)
+            .uid(CONFLICTING);
     DataStream<DeadLetter> deadLetters =
         readings
             .getSideOutput(ParseReadingsFunction.DEAD_LETTERS)
-            .union(late, results.getSideOutput(FAILED_SCORES));
+            .union(late, conflicting, results.getSideOutput(FAILED_SCORES));
     return new Outputs(results, deadLetters);
+  }
+
+  /** The origin of a reading for a dead letter: its record's coordinates where known. */
+  private static String origin(SensorReading reading) {
+    return reading.source() != null ? reading.source() : "sensor:" + reading.sensorId();
   }
 
   static DeadLetter lateLetter(SensorReading reading, List<String> features) {
     return new DeadLetter(
         RecordJson.reading(reading, features),
-        "sensor:" + reading.sensorId(),
+        origin(reading),
         "window",
         RejectReason.LATE_READING.name(),
-        String.format("reading at %d arrived behind the watermark", reading.timestamp()),
+        String.format(
+            "reading of %s at %d is older than the newest reading of the sensor already in its"
+                + " windows (or, with window.lateness watermark, behind the watermark)",
+            reading.sensorId(), reading.timestamp()),
+        System.currentTimeMillis());
+  }
+
+  static DeadLetter conflictLetter(ConflictingReading conflict, List<String> features) {
+    SensorReading reading = conflict.reading();
+    return new DeadLetter(
+        RecordJson.reading(reading, features),
+        origin(reading),
+        "window",
+        RejectReason.CONFLICTING_DUPLICATE.name(),
+        String.format(
+            "reading of %s at %d from %s has other values than the one kept, from %s",
+            reading.sensorId(),
+            reading.timestamp(),
+            origin(reading),
+            conflict.keptSource() != null ? conflict.keptSource() : "an unknown origin"),
         System.currentTimeMillis());
   }
 

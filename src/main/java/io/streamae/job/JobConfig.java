@@ -2,6 +2,7 @@ package io.streamae.job;
 
 import io.streamae.scoring.AnomalyLikelihood;
 import io.streamae.window.GapPolicy;
+import io.streamae.window.Lateness;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,6 +33,9 @@ public record JobConfig(
     int windowSlide,
     Duration maxOutOfOrderness,
     Duration idleTimeout,
+    Lateness lateness,
+    Duration maxStaleness,
+    Duration watermarkAlignment,
     Duration maxGap,
     GapPolicy gapPolicy,
     Duration stateTtl,
@@ -70,6 +74,16 @@ public record JobConfig(
     check(batchSize <= MAX_BATCH_SIZE, JobOptions.MODEL_BATCH_SIZE, batchSize, "must be <= " + MAX_BATCH_SIZE);
     Duration batchWait = c.get(JobOptions.MODEL_BATCH_MAX_WAIT);
     check(!batchWait.isNegative(), JobOptions.MODEL_BATCH_MAX_WAIT, batchWait, "must not be negative");
+    Lateness lateness;
+    try {
+      lateness = Lateness.parse(c.get(JobOptions.LATENESS));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          String.format("%s (%s) must be sensor or watermark", JobOptions.LATENESS.key(), c.get(JobOptions.LATENESS)));
+    }
+    Duration alignment = c.getOptional(JobOptions.WATERMARK_ALIGNMENT).orElse(null);
+    check(alignment == null || (!alignment.isNegative() && !alignment.isZero()),
+        JobOptions.WATERMARK_ALIGNMENT, alignment, "must be positive (or unset for no alignment)");
     GapPolicy policy;
     try {
       policy = GapPolicy.parse(c.get(JobOptions.GAP_POLICY));
@@ -91,6 +105,9 @@ public record JobConfig(
         slide,
         ooo,
         positiveDuration(c, JobOptions.IDLE_TIMEOUT),
+        lateness,
+        positiveDuration(c, JobOptions.MAX_STALENESS),
+        alignment,
         positiveDuration(c, JobOptions.MAX_GAP),
         policy,
         positiveDuration(c, JobOptions.STATE_TTL),
@@ -104,7 +121,8 @@ public record JobConfig(
   /** The same configuration with another model path. */
   public JobConfig withModelPath(String path) {
     return new JobConfig(source, sourcePath, generatorSensors, generatorReadings, generatorInterval,
-        generatorPoisonEvery, path, batchSize, batchMaxWait, windowSize, windowSlide, maxOutOfOrderness, idleTimeout, maxGap,
+        generatorPoisonEvery, path, batchSize, batchMaxWait, windowSize, windowSlide, maxOutOfOrderness, idleTimeout, lateness,
+        maxStaleness, watermarkAlignment, maxGap,
         gapPolicy, stateTtl, maxFutureSkew, outputPath, deadLetterPath, kafka, scoring);
   }
 
@@ -127,6 +145,7 @@ public record JobConfig(
       String deliveryGuarantee,
       String transactionalIdPrefix,
       Duration transactionTimeout,
+      Duration checkTimeout,
       Map<String, String> properties)
       implements Serializable {
 
@@ -197,7 +216,8 @@ public record JobConfig(
       }
       return new Kafka(servers, input, output, deadLetters,
           nonBlank(c, JobOptions.KAFKA_GROUP_ID), starting, stopping, eventTime, guarantee,
-          prefix, timeout, Map.copyOf(properties));
+          prefix, timeout, positiveDuration(c, JobOptions.KAFKA_CHECK_TIMEOUT),
+          Map.copyOf(properties));
     }
 
     /** Event time is the Kafka record timestamp rather than the payload's {@code ts}. */
@@ -238,6 +258,7 @@ public record JobConfig(
       shown.put("deliveryGuarantee", deliveryGuarantee);
       shown.put("transactionalIdPrefix", transactionalIdPrefix);
       shown.put("transactionTimeout", transactionTimeout);
+      shown.put("checkTimeout", checkTimeout);
       shown.put("properties", redacted(properties));
       return "Kafka" + shown;
     }

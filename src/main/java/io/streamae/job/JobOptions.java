@@ -54,11 +54,23 @@ public final class JobOptions {
 
   public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS =
       ConfigOptions.key("window.max-out-of-orderness").durationType().defaultValue(Duration.ofSeconds(30))
-          .withDescription("How far readings may arrive out of event-time order; later ones go to dead letters as LATE_READING.");
+          .withDescription("How far behind the newest reading of its input partition a reading may arrive and still be sorted into event-time order; the watermark trails the newest reading by this much.");
 
   public static final ConfigOption<Duration> IDLE_TIMEOUT =
       ConfigOptions.key("window.idle-timeout").durationType().defaultValue(Duration.ofMinutes(1))
-          .withDescription("An input without readings for this long stops holding back the watermark.");
+          .withDescription("An input partition without readings for this long stops holding back the watermark.");
+
+  public static final ConfigOption<String> LATENESS =
+      ConfigOptions.key("window.lateness").stringType().defaultValue("sensor")
+          .withDescription("When a reading is a LATE_READING dead letter: sensor (only when older than the newest reading its sensor already released into windows; one behind the watermark but newer joins at once) or watermark (also when at or behind the watermark).");
+
+  public static final ConfigOption<Duration> MAX_STALENESS =
+      ConfigOptions.key("window.max-staleness").durationType().defaultValue(Duration.ofMinutes(1))
+          .withDescription("Longest a reading waits for the watermark (processing time): then it and its sensor's older waiting readings join the windows anyway, and their results say releasedByTimeout; later readings older than them are late.");
+
+  public static final ConfigOption<Duration> WATERMARK_ALIGNMENT =
+      ConfigOptions.key("window.watermark-alignment").durationType().noDefaultValue()
+          .withDescription("Kafka source: pause input partitions whose watermark runs further than this ahead of the slowest one, so a fast partition cannot race ahead of a slow one (Flink watermark alignment); unset = off.");
 
   public static final ConfigOption<Duration> MAX_GAP =
       ConfigOptions.key("window.max-gap").durationType().defaultValue(Duration.ofMinutes(10))
@@ -219,6 +231,13 @@ public final class JobOptions {
           .withDescription(
               "Exactly-once: Kafka transaction timeout; must exceed the checkpoint interval and"
                   + " stay within the brokers' transaction.max.timeout.ms (15 min by default).");
+
+  public static final ConfigOption<Duration> KAFKA_CHECK_TIMEOUT =
+      ConfigOptions.key("kafka.check-timeout").durationType().defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "Before the job is submitted, how long the brokers have to answer and to describe"
+                  + " the input topic; a broker that does not answer or a missing topic stops"
+                  + " the submission, naming both.");
 
   /**
    * Prefix of Kafka client properties passed as they are to the source and both sinks, e.g.

@@ -2,15 +2,18 @@ package io.streamae.job;
 
 import io.streamae.ingest.RawReading;
 import io.streamae.kafka.KafkaPipelines;
+import io.streamae.kafka.KafkaPreflight;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.scoring.ModelLoader;
 import io.streamae.tensor.TensorLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * KafkaPipelines#SOURCE_UID}) and the result and dead-letter sinks (uids {@value
  * AnomalyDetectionJob#RESULTS_SINK}, {@value AnomalyDetectionJob#DEAD_LETTER_SINK}), submitted with
  * {@code pipeline.generic-types: false}. Anything wrong stops the start-up with a message naming
- * the key.
+ * the key; so do brokers that do not answer within {@code kafka.check-timeout} and a missing input
+ * topic ({@link KafkaPreflight}).
  */
 public final class ScoringJobMain {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringJobMain.class);
@@ -43,6 +47,9 @@ public final class ScoringJobMain {
   public static void main(String[] args) throws Exception {
     Configuration conf = configuration(args);
     JobConfig config = JobConfig.from(conf);
+    // A missing topic or a silent broker refuses the submission here, instead of a job that is
+    // accepted and then restarts in a loop.
+    KafkaPreflight.check(config.kafka());
     ModelBundle bundle = ModelLoader.load(config.modelPath());
     LOG.info(
         "model {} at {}: windows of {} readings with features {}",
@@ -101,6 +108,17 @@ public final class ScoringJobMain {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(effective);
     env.getConfig()
         .setGlobalJobParameters(Configuration.fromMap(JobConfig.Kafka.redacted(conf.toMap())));
+    Duration interval = conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+    Duration minPause = conf.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS);
+    if (interval != null && minPause.compareTo(interval) > 0) {
+      LOG.warn(
+          "{} ({}) is longer than {} ({}): checkpoints come at most every {}",
+          CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS.key(),
+          minPause,
+          CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
+          interval,
+          minPause);
+    }
     if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
       if (config.kafka().exactlyOnce()) {
         throw new IllegalArgumentException(
@@ -129,7 +147,7 @@ public final class ScoringJobMain {
                 KafkaPipelines.watermarks(config),
                 KafkaPipelines.SOURCE_UID)
             .uid(KafkaPipelines.SOURCE_UID);
-    job.build(raw)
+    job.build(raw, true)
         .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
     LOG.info(
         "scoring job: {} -> {} (dead letters {}), {}, windows of {} readings sliding by {}",

@@ -1,5 +1,6 @@
 package io.streamae.kafka;
 
+import io.streamae.ingest.EventTimeExtractor;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.JobConfig;
 import io.streamae.job.JobOptions;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * KafkaSource<RawReading> source = KafkaPipelines.source(config).build();
  * DataStream<RawReading> raw = env.fromSource(source, KafkaPipelines.watermarks(config),
  *     KafkaPipelines.SOURCE_UID).uid(KafkaPipelines.SOURCE_UID);
- * new AnomalyDetectionJob(config, layout).build(raw).sinkTo(
+ * new AnomalyDetectionJob(config, layout).build(raw, true).sinkTo(
  *     KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
  * }</pre>
  */
@@ -115,20 +117,42 @@ public final class KafkaPipelines {
             Integer.toString(DEAD_LETTER_MAX_REQUEST_BYTES)));
   }
 
+  /** Watermark alignment group of the input source (Flink aligns sources of one group). */
+  public static final String ALIGNMENT_GROUP = "sensor-readings";
+
   /**
-   * The watermark strategy for {@code env.fromSource}. With {@code kafka.event-time} payload the
-   * job assigns event time after parsing, so the source emits none; with record it is the Kafka
-   * record timestamp ({@link RawReading#ingestTimestamp()}), per partition, bounded by {@code
-   * window.max-out-of-orderness} and idle after {@code window.idle-timeout}.
+   * The watermark strategy for {@code env.fromSource}: event time per record, watermarks per
+   * input partition inside the source, so one partition's silence or head start moves no other
+   * partition's watermark. Event time is the payload's {@code ts}, read from the raw bytes by
+   * {@link EventTimeExtractor} (a payload without a usable one moves no watermark and still
+   * reaches the dead-letter path), or with {@code kafka.event-time} record the Kafka record
+   * timestamp. Each partition's watermark trails its newest reading by {@code
+   * window.max-out-of-orderness}; a partition without records for {@code window.idle-timeout}
+   * stops holding the others back; with {@code window.watermark-alignment} set, a partition whose
+   * watermark runs further ahead of the slowest one is paused until that one catches up.
    */
   public static WatermarkStrategy<RawReading> watermarks(JobConfig config) {
-    if ("record".equals(config.kafka().eventTime())) {
-      return WatermarkStrategy.<RawReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
-          .withTimestampAssigner((raw, recordTimestamp) -> raw.ingestTimestamp())
-          .withIdleness(config.idleTimeout());
+    SerializableTimestampAssigner<RawReading> assigner;
+    if (config.kafka().recordTime()) {
+      assigner = (raw, recordTimestamp) -> raw.ingestTimestamp();
+    } else {
+      EventTimeExtractor extractor = new EventTimeExtractor(config.maxFutureSkew());
+      assigner = (raw, recordTimestamp) -> extractor.extract(raw.payload());
     }
-    return WatermarkStrategy.noWatermarks();
+    WatermarkStrategy<RawReading> strategy =
+        WatermarkStrategy.<RawReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+            .withTimestampAssigner(assigner)
+            .withIdleness(config.idleTimeout());
+    if (config.watermarkAlignment() != null) {
+      strategy =
+          strategy.withWatermarkAlignment(
+              ALIGNMENT_GROUP, config.watermarkAlignment(), ALIGNMENT_UPDATE_INTERVAL);
+    }
+    return strategy;
   }
+
+  /** How often aligned sources report and receive the slowest watermark (Flink's default). */
+  static final java.time.Duration ALIGNMENT_UPDATE_INTERVAL = java.time.Duration.ofSeconds(1);
 
   /**
    * Builds the {@code KafkaSource<RawReading>} of {@code kafka.input-topic}.

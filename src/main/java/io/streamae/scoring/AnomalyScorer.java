@@ -220,7 +220,8 @@ public final class AnomalyScorer {
             false,
             window.filledValues(),
             version,
-            AnomalyRecord.OK);
+            AnomalyRecord.OK,
+            window.releasedByTimeout());
     return new Scored(record, next);
   }
 
@@ -293,6 +294,7 @@ public final class AnomalyScorer {
         false,
         window.filledValues(),
         version,
-        status);
+        status,
+        window.releasedByTimeout());
   }
 }

@@ -30,6 +30,9 @@ import java.util.Objects;
  *     windows, whose scores are 0 while its error distribution is learnt
  * @param filledValues steps of the window filled across a gap rather than measured
  * @param status {@code OK}, or why the window could not be scored
+ * @param releasedByTimeout whether the window was released by the staleness bound ({@code
+ *     window.max-staleness}: its newest reading waited that long without the watermark passing
+ *     it) rather than by the watermark
  */
 public record AnomalyRecord(
     String sensorId,
@@ -49,9 +52,35 @@ public record AnomalyRecord(
     boolean warmingUp,
     int filledValues,
     String modelVersion,
-    String status) {
+    String status,
+    boolean releasedByTimeout) {
 
   public static final String OK = "OK";
+
+  /** A record of a window released by the watermark. */
+  public AnomalyRecord(
+      String sensorId,
+      long windowStart,
+      long windowEnd,
+      double reconstructionError,
+      String[] featureNames,
+      float[] values,
+      float[] featureErrors,
+      float[] attribution,
+      float[] predictions,
+      long[] predictionTimestamps,
+      double predictionError,
+      double anomalyScore,
+      double threshold,
+      boolean anomalous,
+      boolean warmingUp,
+      int filledValues,
+      String modelVersion,
+      String status) {
+    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, values,
+        featureErrors, attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
+        anomalous, warmingUp, filledValues, modelVersion, status, false);
+  }
 
   public boolean ok() {
     return OK.equals(status);
@@ -60,8 +89,8 @@ public record AnomalyRecord(
   /** The same record with a calibrated score, alarm decision and warm-up flag. */
   public AnomalyRecord withCalibration(double score, boolean alarm, boolean warming) {
     return new AnomalyRecord(sensorId, windowStart, windowEnd, reconstructionError, featureNames,
-        values, featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
-        threshold, alarm, warming, filledValues, modelVersion, status);
+        values, featureErrors, attribution, predictions, predictionTimestamps, predictionError,
+        score, threshold, alarm, warming, filledValues, modelVersion, status, releasedByTimeout);
   }
 
   @Override
@@ -84,7 +113,8 @@ public record AnomalyRecord(
         && warmingUp == r.warmingUp
         && filledValues == r.filledValues
         && Objects.equals(modelVersion, r.modelVersion)
-        && Objects.equals(status, r.status);
+        && Objects.equals(status, r.status)
+        && releasedByTimeout == r.releasedByTimeout;
   }
 
   @Override
@@ -95,8 +125,8 @@ public record AnomalyRecord(
   @Override
   public String toString() {
     return String.format(
-        "AnomalyRecord[%s %d..%d error=%.5f score=%.3f anomalous=%s%s %s]",
+        "AnomalyRecord[%s %d..%d error=%.5f score=%.3f anomalous=%s%s%s %s]",
         sensorId, windowStart, windowEnd, reconstructionError, anomalyScore, anomalous,
-        warmingUp ? " warming-up" : "", status);
+        warmingUp ? " warming-up" : "", releasedByTimeout ? " timeout" : "", status);
   }
 }

@@ -26,7 +26,8 @@ import java.util.List;
  *  "attribution":[{"feature":"temp","share":0.97},{"feature":"vibration","share":0.03}],
  *  "predictions":[{"ts":1732701920000,"values":{"temp":71.4,"vibration":0.03}}],
  *  "predictionError":0.12,"anomalyScore":0.62,"threshold":0.25,"anomalous":true,
- *  "warmingUp":false,"filledValues":0,"modelVersion":"pumps:20261127T120000Z","status":"OK"}
+ *  "warmingUp":false,"filledValues":0,"modelVersion":"pumps:20261127T120000Z","status":"OK",
+ *  "releasedByTimeout":false}
  * }</pre>
  *
  * Errors that cannot be computed are {@code null} (JSON has no NaN). A dead letter keeps the raw
@@ -103,6 +104,7 @@ public final class RecordJson {
       g.writeNumberField("filledValues", r.filledValues());
       g.writeStringField("modelVersion", r.modelVersion());
       g.writeStringField("status", r.status());
+      g.writeBooleanField("releasedByTimeout", r.releasedByTimeout());
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("writing JSON to memory", e);

@@ -9,8 +9,21 @@ import java.util.Arrays;
  * @param timestamps event time of each step, ascending, epoch ms
  * @param values {@code [timesteps, features]} row-major, original units
  * @param filledValues how many steps were filled across a gap rather than measured
+ * @param releasedByTimeout whether the window's newest reading was released by the staleness
+ *     bound ({@code window.max-staleness}) instead of the watermark
  */
-public record SensorWindow(String sensorId, long[] timestamps, float[] values, int filledValues) {
+public record SensorWindow(
+    String sensorId, long[] timestamps, float[] values, int filledValues, boolean releasedByTimeout) {
+
+  /** A window released by the watermark. */
+  public SensorWindow(String sensorId, long[] timestamps, float[] values, int filledValues) {
+    this(sensorId, timestamps, values, filledValues, false);
+  }
+
+  /** The same window, released by the staleness bound. */
+  public SensorWindow withReleasedByTimeout() {
+    return new SensorWindow(sensorId, timestamps, values, filledValues, true);
+  }
 
   public long start() {
     return timestamps[0];
@@ -33,6 +46,7 @@ public record SensorWindow(String sensorId, long[] timestamps, float[] values, i
     return o instanceof SensorWindow w
         && sensorId.equals(w.sensorId)
         && filledValues == w.filledValues
+        && releasedByTimeout == w.releasedByTimeout
         && Arrays.equals(timestamps, w.timestamps)
         && Arrays.equals(values, w.values);
   }
@@ -45,6 +59,7 @@ public record SensorWindow(String sensorId, long[] timestamps, float[] values, i
   @Override
   public String toString() {
     return String.format(
-        "SensorWindow[%s %d..%d, %d steps, %d filled]", sensorId, start(), end(), timesteps(), filledValues);
+        "SensorWindow[%s %d..%d, %d steps, %d filled%s]",
+        sensorId, start(), end(), timesteps(), filledValues, releasedByTimeout ? ", timeout" : "");
   }
 }

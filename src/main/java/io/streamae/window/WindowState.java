@@ -13,6 +13,9 @@ public class WindowState {
   public int sinceEmit;
   public boolean emitted;
 
+  /** The {@code source} of the newest reading, to name it when a conflicting duplicate comes. */
+  public String lastSource;
+
   public WindowState() {}
 
   public static WindowState empty(WindowSpec spec) {
@@ -25,5 +28,19 @@ public class WindowState {
 
   public long lastTimestamp() {
     return count == 0 ? Long.MIN_VALUE : timestamps[count - 1];
+  }
+
+  /** Whether the newest reading holds exactly {@code candidate} (bit for bit). */
+  public boolean lastValuesEqual(float[] candidate) {
+    int f = candidate.length;
+    if (count == 0 || values.length < count * f) {
+      return false;
+    }
+    for (int i = 0; i < f; i++) {
+      if (Float.floatToIntBits(values[(count - 1) * f + i]) != Float.floatToIntBits(candidate[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -41,8 +41,9 @@ class ParseReadingsFunctionTest {
 
   private static final String SOURCE = "kafka:readings/0@42";
 
+  /** As the parser reads it, with the origin of its raw reading. */
   private static final SensorReading PUMP_7_AT_T0 =
-      new SensorReading("pump-7", PoisonMessages.TS, new float[] {71.2f, 0.031f});
+      new SensorReading("pump-7", PoisonMessages.TS, new float[] {71.2f, 0.031f}, SOURCE);
 
   private OneInputStreamOperatorTestHarness<RawReading, SensorReading> harness;
 

@@ -279,6 +279,270 @@ class ClusterSubmissionITCase {
         (long) sensors * (latencyReadings / sensors - 32), (long) sensors * (latencyReadings / sensors - 32 + 1));
   }
 
+  /**
+   * One input partition pauses for longer than {@code window.idle-timeout} while the other runs
+   * on, so the watermark passes the paused partition's next readings; then all input stops. Every
+   * reading is in order for its sensor, so none may become a dead letter and every window must be
+   * scored exactly once, the newest ones released by {@code window.max-staleness} (no watermark
+   * ever passes them). Then an older reading (late), a reading with other values for a kept
+   * timestamp (conflicting) and an exact repeat (counted only) must give exactly two dead letters,
+   * each with its Kafka coordinates. {@code -Dstreamae.cluster.pause-tries=5} repeats it.
+   */
+  @Test
+  @Order(3)
+  void pausedPartitionLosesNoReadingAndQuietSensorsAreScoredWithinTheStalenessBound()
+      throws Exception {
+    if (jobId != null && flink.jobState(jobId).equals("RUNNING")) {
+      flink.cancel(jobId, Duration.ofSeconds(30)); // its slots are needed here
+    }
+    int tries = Integer.getInteger(PAUSE_TRIES, 1);
+    for (int attempt = 1; attempt <= tries; attempt++) {
+      LOG.info("pause scenario, try {} of {}", attempt, tries);
+      pauseScenario();
+    }
+  }
+
+  private void pauseScenario() throws Exception {
+    String pausedInput = KAFKA.createTopic("paused-readings", PARTITIONS);
+    String pausedOutput = KAFKA.createTopic("paused-results", PARTITIONS);
+    String pausedDeadLetters = KAFKA.createTopic("paused-dead-letters", 1);
+    long started = System.nanoTime();
+    jobId =
+        flink.submitDetached(
+            jobJar(),
+            MAIN_CLASS,
+            List.of(
+                "--config", "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.input-topic", pausedInput,
+                "--kafka.output-topic", pausedOutput,
+                "--kafka.dead-letter-topic", pausedDeadLetters,
+                "--kafka.group-id", "cluster-it-" + pausedInput,
+                "--model.path", modelPath.toString(),
+                "--execution.checkpointing.interval", "2 s",
+                // Short, so the test is: readings one event-time second apart, a 6 s pause.
+                "--window.max-out-of-orderness", "1 s",
+                "--window.idle-timeout", "2 s",
+                "--window.max-staleness", STALENESS_S + " s"),
+            Path.of("").toAbsolutePath());
+    flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
+
+    int sensors = 8; // sensor s on partition s % 2
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      Pacer both = new Pacer(producer, pausedInput, sensors);
+      both.send(0, 20, p -> true, 50);
+      assertThat(KAFKA.readAll(pausedOutput, 1, false, Duration.ofSeconds(60)))
+          .as("the job scores before the pause; exceptions %s", flink.jobExceptions(jobId))
+          .isNotEmpty();
+      // Partition 1 pauses 6 s (idle after 2 s) while partition 0 runs 40 s of event time ahead.
+      both.send(20, 60, p -> p == 0, 150);
+      both.send(20, 60, p -> p == 1, 0);
+      both.send(60, PAUSE_READINGS, p -> true, 20);
+      producer.flush();
+    }
+    long inputStopped = System.nanoTime();
+
+    int perSensor = PAUSE_READINGS - TIMESTEPS + 1;
+    List<ConsumerRecord<byte[], byte[]>> results =
+        KAFKA.readAll(
+            pausedOutput, sensors * perSensor, false, Duration.ofSeconds(STALENESS_S + 60));
+    LOG.info(
+        "pause scenario: {} of {} results, the last {} s after the input stopped",
+        results.size(),
+        sensors * perSensor,
+        seconds(inputStopped));
+    Map<String, List<Long>> ends = new TreeMap<>();
+    Map<String, JsonNode> newest = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : results) {
+      JsonNode json = JSON.readTree(record.value());
+      String sensor = json.path("sensorId").asText();
+      ends.computeIfAbsent(sensor, k -> new ArrayList<>()).add(json.path("windowEnd").asLong());
+      if (!newest.containsKey(sensor)
+          || newest.get(sensor).path("windowEnd").asLong() < json.path("windowEnd").asLong()) {
+        newest.put(sensor, json);
+      }
+    }
+    List<ConsumerRecord<byte[], byte[]>> lost =
+        KAFKA.readAll(pausedDeadLetters, 0, false, Duration.ofSeconds(2));
+    LOG.info("pause scenario: {} dead letters from valid readings", lost.size());
+    assertThat(lost.stream().map(r -> header(r, DeadLetterSerializer.REASON)).toList())
+        .as("dead letters from in-order readings")
+        .isEmpty();
+    List<Long> expectedEnds = new ArrayList<>();
+    for (int step = TIMESTEPS - 1; step < PAUSE_READINGS; step++) {
+      expectedEnds.add(time(step));
+    }
+    assertThat(ends).hasSize(sensors);
+    ends.forEach(
+        (sensor, windowEnds) ->
+            assertThat(windowEnds.stream().sorted().toList())
+                .as("window ends of %s, each once", sensor)
+                .containsExactlyElementsOf(expectedEnds));
+    newest.forEach(
+        (sensor, json) ->
+            assertThat(json.path("releasedByTimeout").asBoolean())
+                .as("%s's newest window, which no watermark passes", sensor)
+                .isTrue());
+
+    // The late, the conflicting and the repeated reading, each of a sensor on partition 0.
+    long last = time(PAUSE_READINGS - 1);
+    List<RecordMetadata> sent = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      for (byte[] value :
+          List.of(
+              payload("pump-0", last - INTERVAL_MS, new float[] {50, 10}),
+              payload("pump-2", last, new float[] {50, 10}),
+              payload("pump-4", last, TestModels.sineValues(4, PAUSE_READINGS - 1)))) {
+        String sensor = JSON.readTree(value).path("sensorId").asText();
+        sent.add(
+            producer
+                .send(new ProducerRecord<>(pausedInput, 0, sensor.getBytes(StandardCharsets.UTF_8), value))
+                .get(30, TimeUnit.SECONDS));
+      }
+    }
+    List<ConsumerRecord<byte[], byte[]>> dead =
+        KAFKA.readAll(pausedDeadLetters, 2, false, Duration.ofSeconds(30));
+    assertThat(dead).hasSize(2);
+    Map<String, ConsumerRecord<byte[], byte[]>> byReason = new TreeMap<>();
+    dead.forEach(r -> byReason.put(header(r, DeadLetterSerializer.REASON), r));
+    assertThat(byReason).containsOnlyKeys("LATE_READING", "CONFLICTING_DUPLICATE");
+    String at = "kafka:" + pausedInput + "/0@";
+    assertThat(header(byReason.get("LATE_READING"), DeadLetterSerializer.SOURCE))
+        .isEqualTo(at + sent.get(0).offset());
+    assertThat(header(byReason.get("CONFLICTING_DUPLICATE"), DeadLetterSerializer.SOURCE))
+        .isEqualTo(at + sent.get(1).offset());
+    assertThat(header(byReason.get("CONFLICTING_DUPLICATE"), DeadLetterSerializer.DETAIL))
+        .as("names the kept reading's origin too")
+        .contains(at + sent.get(1).offset())
+        .containsPattern("kept, from kafka:" + pausedInput + "/0@\\d+");
+    assertThat(flink.jobExceptions(jobId)).as("failures and restarts").isEmpty();
+    flink.cancel(jobId, Duration.ofSeconds(30));
+    LOG.info("pause scenario checked in {} s", seconds(started));
+  }
+
+  /**
+   * A missing input topic and brokers that do not answer stop {@code flink run} before any job
+   * is submitted, with a message naming topic and brokers.
+   */
+  @Test
+  @Order(4)
+  void refusesToSubmitWithoutTheInputTopicOrAnAnsweringBroker() throws Exception {
+    int jobsBefore = flink.get("/jobs/overview").path("jobs").size();
+    String silent;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      silent = "127.0.0.1:" + free.getLocalPort(); // closed again: nothing listens there
+    }
+    Map<String, List<String>> cases = new LinkedHashMap<>();
+    cases.put("missing topic", List.of(
+        "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+        "--kafka.input-topic", "no-such-readings"));
+    cases.put("silent broker", List.of(
+        "--kafka.bootstrap-servers", silent,
+        "--kafka.check-timeout", "5 s"));
+    for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+      List<String> run =
+          new ArrayList<>(
+              List.of("run", "-d", "-m", flink.restAddress(), "-c", MAIN_CLASS, jobJar().toString()));
+      run.addAll(List.of("--config", "jobs/scoring/job.yaml", "--model.path", modelPath.toString()));
+      run.addAll(c.getValue());
+      long started = System.nanoTime();
+      StandaloneFlinkCluster.CliResult cli =
+          flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(2));
+      String output = cli.stdout() + cli.stderr();
+      LOG.info("{}: flink run exited with {} after {} s", c.getKey(), cli.exitCode(), seconds(started));
+      assertThat(cli.exitCode()).as("%s: %s", c.getKey(), output).isNotZero();
+      if (c.getKey().equals("missing topic")) {
+        assertThat(output)
+            .contains("input topic no-such-readings (kafka.input-topic) does not exist on Kafka at "
+                + KAFKA.bootstrapServers());
+      } else {
+        assertThat(output).contains("Kafka at " + silent).contains("did not answer within");
+      }
+    }
+    assertThat(flink.get("/jobs/overview").path("jobs").size())
+        .as("no job was submitted")
+        .isEqualTo(jobsBefore);
+  }
+
+  /**
+   * An input topic deleted under a running job fails it, with the topic in the cause, once the
+   * restarts job.yaml allows are used up, instead of restarting for ever. Partition discovery
+   * (which notices the deletion; 5 min by default) and the restart budget are shortened here.
+   */
+  @Test
+  @Order(5)
+  void aDeletedInputTopicFailsTheJobWithItsName() throws Exception {
+    String doomed = KAFKA.createTopic("doomed-readings", PARTITIONS);
+    String doomedOutput = KAFKA.createTopic("doomed-results", PARTITIONS);
+    String doomedDeadLetters = KAFKA.createTopic("doomed-dead-letters", 1);
+    jobId =
+        flink.submitDetached(
+            jobJar(),
+            MAIN_CLASS,
+            List.of(
+                "--config", "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.input-topic", doomed,
+                "--kafka.output-topic", doomedOutput,
+                "--kafka.dead-letter-topic", doomedDeadLetters,
+                "--kafka.group-id", "cluster-it-" + doomed,
+                "--model.path", modelPath.toString(),
+                "--kafka.properties.partition.discovery.interval.ms", "1000",
+                "--restart-strategy.exponential-delay.attempts-before-reset-backoff", "2"),
+            Path.of("").toAbsolutePath());
+    flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
+    KAFKA.admin().deleteTopics(List.of(doomed)).all().get(30, TimeUnit.SECONDS);
+    long deleted = System.nanoTime();
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String state = flink.jobState(jobId);
+    while (!state.equals("FAILED") && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      state = flink.jobState(jobId);
+    }
+    List<String> exceptions = flink.jobExceptions(jobId);
+    LOG.info(
+        "deleted input topic: job {} after {} s and {} failures",
+        state,
+        seconds(deleted),
+        exceptions.size());
+    assertThat(state).as("job state; exceptions %s", exceptions).isEqualTo("FAILED");
+    assertThat(exceptions).isNotEmpty().allSatisfy(e -> assertThat(e).contains(doomed));
+  }
+
+  /** Opt-in: how often the pause scenario runs, e.g. 5 (each about a minute); once by default. */
+  static final String PAUSE_TRIES = "streamae.cluster.pause-tries";
+
+  /** Readings per sensor in the pause scenario. */
+  private static final int PAUSE_READINGS = 70;
+
+  /** window.max-staleness of the pause scenario, in seconds. */
+  private static final int STALENESS_S = 10;
+
+  /** Sends steps of every sensor on the chosen partitions, in order, pausing between steps. */
+  private record Pacer(KafkaProducer<byte[], byte[]> producer, String topic, int sensors) {
+    void send(int from, int to, java.util.function.IntPredicate partitions, long pauseMs)
+        throws Exception {
+      for (int i = from; i < to; i++) {
+        for (int s = 0; s < sensors; s++) {
+          if (partitions.test(s % PARTITIONS)) {
+            String sensor = "pump-" + s;
+            producer.send(
+                new ProducerRecord<>(
+                    topic,
+                    s % PARTITIONS,
+                    sensor.getBytes(StandardCharsets.UTF_8),
+                    payload(sensor, time(i), TestModels.sineValues(s, i))));
+          }
+        }
+        producer.flush();
+        if (pauseMs > 0) {
+          Thread.sleep(pauseMs);
+        }
+      }
+    }
+  }
+
   private static String seconds(long startNanos) {
     return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - startNanos) / 1e9);
   }

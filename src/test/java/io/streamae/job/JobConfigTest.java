@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamae.window.GapPolicy;
+import io.streamae.window.Lateness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,27 @@ class JobConfigTest {
     assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "0"))).hasMessage("model.batch-size (0) must be >= 1");
     assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "100000"))).hasMessage("model.batch-size (100000) must be <= 4096");
     assertThatThrownBy(() -> JobConfig.from(conf("model.batch-max-wait", "-1 ms"))).hasMessageContaining("model.batch-max-wait");
+  }
+
+  @Test
+  void eventTimeOptionsDefaultToSensorLatenessAndAMinuteOfStaleness() {
+    JobConfig defaults = JobConfig.from(new Configuration());
+    assertThat(defaults.lateness()).isEqualTo(Lateness.SENSOR);
+    assertThat(defaults.maxStaleness()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(defaults.watermarkAlignment()).as("off").isNull();
+    assertThat(defaults.kafka().checkTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(JobConfig.from(conf("window.lateness", "Watermark")).lateness()).isEqualTo(Lateness.WATERMARK);
+    assertThat(JobConfig.from(conf("window.watermark-alignment", "20 s")).watermarkAlignment())
+        .isEqualTo(Duration.ofSeconds(20));
+
+    assertThatThrownBy(() -> JobConfig.from(conf("window.lateness", "partition")))
+        .hasMessage("window.lateness (partition) must be sensor or watermark");
+    assertThatThrownBy(() -> JobConfig.from(conf("window.max-staleness", "0 s")))
+        .hasMessage("window.max-staleness (PT0S) must be positive");
+    assertThatThrownBy(() -> JobConfig.from(conf("window.watermark-alignment", "0 s")))
+        .hasMessageContaining("window.watermark-alignment (PT0S) must be positive");
+    assertThatThrownBy(() -> JobConfig.from(conf("kafka.check-timeout", "0 s")))
+        .hasMessage("kafka.check-timeout (PT0S) must be positive");
   }
 
   @Test

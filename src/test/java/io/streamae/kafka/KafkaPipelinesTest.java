@@ -286,6 +286,38 @@ class KafkaPipelinesTest {
   }
 
   @Test
+  void theSourceStampsEachRecordWithItsPayloadTimeAndKeepsWatermarksPerPartition() {
+    JobConfig config = config();
+    var assigner = KafkaPipelines.watermarks(config).createTimestampAssigner(null);
+    long ts = System.currentTimeMillis() - 60_000;
+    byte[] good =
+        ("{\"sensorId\":\"pump-7\",\"ts\":" + ts + ",\"values\":[1,2]}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(assigner.extractTimestamp(new RawReading(good, "kafka:r/0@1", 5L), 5L)).isEqualTo(ts);
+    assertThat(
+            assigner.extractTimestamp(
+                new RawReading(io.streamae.testkit.PoisonMessages.NOT_JSON.payload(), "kafka:r/0@2", 5L), 5L))
+        .as("poison moves no watermark; the parser dead-letters it")
+        .isEqualTo(io.streamae.ingest.EventTimeExtractor.NONE);
+    var record = KafkaPipelines.watermarks(config("kafka.event-time", "record")).createTimestampAssigner(null);
+    assertThat(record.extractTimestamp(new RawReading(good, "kafka:r/0@1", 5L), 5L)).isEqualTo(5L);
+
+    assertThat(KafkaPipelines.watermarks(config).getAlignmentParameters().isEnabled()).isFalse();
+    var aligned =
+        KafkaPipelines.watermarks(config("window.watermark-alignment", "2 min")).getAlignmentParameters();
+    assertThat(aligned.isEnabled()).isTrue();
+    assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(120_000L);
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    ScoringJobMain.define(
+        env, config, new io.streamae.tensor.TensorLayout(8, java.util.List.of("temp", "current")));
+    assertThat(env.getStreamGraph().getStreamNodes())
+        .extracting(n -> n.getOperatorName())
+        .as("no second timestamp assigner after parsing")
+        .doesNotContain(io.streamae.job.AnomalyDetectionJob.TIMESTAMPS);
+  }
+
+  @Test
   void refusesExactlyOnceWithoutCheckpointing() throws Exception {
     Configuration conf =
         ScoringJobMain.configuration(

@@ -115,7 +115,8 @@ class KafkaRoundTripITCase {
       throws Exception {
     produce(SineSensors.readings(SENSORS, READINGS_PER_SENSOR, T0), List.of(), false);
 
-    JobID job = run(jobArgs("at-least-once"));
+    // With watermark alignment on: the partitions' watermarks stay within a minute of each other.
+    JobID job = run(jobArgs("at-least-once", "--window.watermark-alignment", "1 min"));
 
     assertResults(KAFKA.readAll(output, expectedWindows().size(), false, READ_TIMEOUT));
     assertThat(KAFKA.readAll(deadLetters, 0, false, Duration.ofSeconds(2))).isEmpty();
@@ -161,7 +162,7 @@ class KafkaRoundTripITCase {
             .name("fail-once")
             .uid("fail-once");
     new AnomalyDetectionJob(config, bundle.layout())
-        .build(raw)
+        .build(raw, true)
         .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
     JobID job = execute(env);
 

@@ -46,9 +46,30 @@ class RecordJsonTest {
                 + "\"predictions\":[{\"ts\":1732701920000,\"values\":{\"temp\":71.4,\"vibration\":0.03}}],"
                 + "\"predictionError\":null,\"anomalyScore\":0.62,\"threshold\":0.25,\"anomalous\":true,"
                 + "\"warmingUp\":false,\"filledValues\":0,\"modelVersion\":\"pumps:20261127T120000Z\","
-                + "\"status\":\"OK\"}");
+                + "\"status\":\"OK\",\"releasedByTimeout\":false}");
     assertThat(RecordJson.resultBytes(r))
         .isEqualTo(RecordJson.result(r).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void saysWhenTheStalenessBoundReleasedTheWindow() throws Exception {
+    AnomalyRecord r =
+        record(new String[] {"temp"}, new float[] {0.8f}, new float[] {1f}, new float[] {71.4f}, 0);
+    AnomalyRecord timedOut =
+        new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
+            r.featureNames(), r.values(), r.featureErrors(), r.attribution(), r.predictions(),
+            r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
+            r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), true);
+
+    assertThat(JSON.readTree(RecordJson.resultBytes(r)).get("releasedByTimeout").isBoolean())
+        .isTrue();
+    assertThat(JSON.readTree(RecordJson.resultBytes(r)).get("releasedByTimeout").asBoolean())
+        .isFalse();
+    assertThat(RecordJson.result(timedOut))
+        .endsWith("\"status\":\"OK\",\"releasedByTimeout\":true}");
+    assertThat(timedOut.withCalibration(0.1, false, true).releasedByTimeout())
+        .as("calibration keeps the flag")
+        .isTrue();
   }
 
   @Test

@@ -91,8 +91,8 @@ class AssembleWindowFunctionTest {
   }
 
   @Test
-  void sendsReadingsBehindTheWatermarkToLateReadingsAndLeavesThemOutOfWindows() throws Exception {
-    WindowStage stage = open(SLIDE_1);
+  void sendsReadingsBehindTheWatermarkToLateReadingsUnderTheWatermarkRule() throws Exception {
+    WindowStage stage = open(watermarkRule(SLIDE_1));
     stage.send(PUMP_7.atMinutes(0, 1, 2, 3, 4, 5)); // watermark now 2:59.999 past T0
     SensorReading behindWatermark = PUMP_7.level(99).at(PUMP_7.time(2) + 30 * SECOND);
     SensorReading olderThanLastAppended = PUMP_7.level(99).at(PUMP_7.time(0) + 30 * SECOND);
@@ -110,8 +110,8 @@ class AssembleWindowFunctionTest {
   }
 
   @Test
-  void treatsAReadingExactlyAtTheWatermarkAsLate() throws Exception {
-    WindowStage stage = open(SLIDE_1);
+  void treatsAReadingExactlyAtTheWatermarkAsLateUnderTheWatermarkRule() throws Exception {
+    WindowStage stage = open(watermarkRule(SLIDE_1));
     stage.send(PUMP_7.atMinutes(0, 1, 2));
     long watermark = PUMP_7.time(2) + 30 * SECOND;
     stage.watermark(watermark);
@@ -128,35 +128,71 @@ class AssembleWindowFunctionTest {
   }
 
   @Test
-  void dropsAndCountsADuplicateOfAPendingReading() throws Exception {
+  void dropsAndCountsARepeatOfAPendingReading() throws Exception {
     WindowStage stage = open(SLIDE_1);
 
     stage.send(PUMP_7.atMinutes(0, 1));
-    stage.send(PUMP_7.level(99).atMinute(1));
-    assertThat(stage.pendingTimers()).as("no second timer for the duplicate").isEqualTo(2);
+    stage.send(PUMP_7.atMinute(1));
+    assertThat(stage.pendingTimers()).as("no second timer for the repeat").isEqualTo(2);
     stage.send(PUMP_7.atMinute(2));
     stage.endOfInput();
 
     assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2));
     assertThat(stage.lateReadings()).isEmpty();
+    assertThat(stage.conflicts()).isEmpty();
     assertThat(stage.counter("duplicateReadings")).isEqualTo(1);
     assertThat(stage.counter("lateReadings")).isZero();
   }
 
   @Test
-  void dropsAndCountsADuplicateOfTheLastAppendedReading() throws Exception {
+  void dropsAndCountsARepeatOfTheLastAppendedReading() throws Exception {
     WindowStage stage = open(SLIDE_1);
     stage.send(PUMP_7.atMinutes(0, 1, 2));
     stage.watermark(PUMP_7.time(2));
     assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2));
 
-    stage.send(PUMP_7.level(99).atMinute(2));
+    stage.send(PUMP_7.atMinute(2));
     stage.send(PUMP_7.atMinute(3));
     stage.endOfInput();
 
     assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2), PUMP_7.window(1, 2, 3));
     assertThat(stage.lateReadings()).isEmpty();
+    assertThat(stage.conflicts()).isEmpty();
     assertThat(stage.counter("duplicateReadings")).isEqualTo(1);
+  }
+
+  @Test
+  void sendsAConflictingDuplicateOfAPendingReadingOutWithBothOrigins() throws Exception {
+    WindowStage stage = open(SLIDE_1);
+    stage.send(PUMP_7.atMinute(0), PUMP_7.atMinute(1).withSource("kafka:readings/0@11"));
+
+    SensorReading other = PUMP_7.level(99).atMinute(1).withSource("kafka:readings/0@12");
+    stage.send(other);
+    stage.send(PUMP_7.atMinute(2));
+    stage.endOfInput();
+
+    assertThat(stage.conflicts())
+        .containsExactly(new ConflictingReading(other, "kafka:readings/0@11"));
+    assertThat(stage.windows()).as("the first one is kept").containsExactly(PUMP_7.window(0, 1, 2));
+    assertThat(stage.counter("conflictingReadings")).isEqualTo(1);
+    assertThat(stage.counter("duplicateReadings")).isZero();
+    assertThat(stage.lateReadings()).isEmpty();
+  }
+
+  @Test
+  void sendsAConflictingDuplicateOfTheLastAppendedReadingOutWithBothOrigins() throws Exception {
+    WindowStage stage = open(SLIDE_1);
+    stage.send(PUMP_7.atMinutes(0, 1));
+    stage.send(PUMP_7.atMinute(2).withSource("kafka:readings/1@7"));
+    stage.watermark(PUMP_7.time(2));
+
+    SensorReading other = PUMP_7.level(99).atMinute(2).withSource("kafka:readings/1@9");
+    stage.send(other);
+    stage.endOfInput();
+
+    assertThat(stage.conflicts()).containsExactly(new ConflictingReading(other, "kafka:readings/1@7"));
+    assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2));
+    assertThat(stage.counter("conflictingReadings")).isEqualTo(1);
   }
 
   @Test
@@ -173,6 +209,137 @@ class AssembleWindowFunctionTest {
     // Only the newest appended timestamp is remembered; older repeats are simply late.
     assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2), PUMP_7.window(1, 2, 3));
     assertThat(stage.lateReadings()).containsExactly(repeat);
+  }
+
+  // ---- lateness judged by the sensor's own progress ------------------------------------------
+
+  @Test
+  void takesInOrderReadingsOfASensorBehindTheWatermarkAfterItsInputPaused() throws Exception {
+    WindowStage stage = open(SLIDE_1);
+    stage.send(PUMP_7.atMinutes(0, 1, 2));
+    stage.send(FAN_2.atMinutes(0, 1, 2));
+    // pump-7's partition pauses; fan-2's runs on and takes the watermark past pump-7's next ones.
+    stage.send(FAN_2.everyMinute(3, 12));
+    assertThat(stage.windowsOf(PUMP_7)).containsExactly(PUMP_7.window(0, 1, 2));
+
+    stage.send(PUMP_7.everyMinute(3, 5));
+
+    assertThat(stage.lateReadings()).isEmpty();
+    assertThat(stage.windowsOf(PUMP_7))
+        .as("released at once: every waiting reading of pump-7 is newer")
+        .containsExactly(
+            PUMP_7.window(0, 1, 2), PUMP_7.window(1, 2, 3),
+            PUMP_7.window(2, 3, 4), PUMP_7.window(3, 4, 5));
+    stage.endOfInput();
+    assertThat(stage.windowsOf(FAN_2)).hasSize(11);
+    assertThat(stage.counter("lateReadings")).isZero();
+    stage.assertEachWindowStampedWithItsLastReading();
+  }
+
+  @Test
+  void sendsAReadingOlderThanItsSensorsNewestReleasedOneToLateReadings() throws Exception {
+    WindowStage stage = open(SLIDE_1);
+    stage.send(PUMP_7.atMinutes(0, 1, 2));
+    stage.send(FAN_2.everyMinute(0, 12));
+    stage.send(PUMP_7.atMinutes(3, 4, 5));
+    SensorReading older = PUMP_7.level(99).at(PUMP_7.time(4) + 30 * SECOND);
+    SensorReading newer = PUMP_7.atMinute(6);
+
+    stage.send(older, newer);
+    stage.endOfInput();
+
+    assertThat(stage.lateReadings()).containsExactly(older);
+    assertThat(stage.windowsOf(PUMP_7))
+        .extracting(SensorWindow::end)
+        .containsExactly(
+            PUMP_7.time(2), PUMP_7.time(3), PUMP_7.time(4), PUMP_7.time(5), PUMP_7.time(6));
+  }
+
+  // ---- bounded staleness ------------------------------------------------------------------------
+
+  @Test
+  void releasesASensorsWaitingReadingsAfterMaxStalenessWithoutAnyWatermark() throws Exception {
+    WindowStage stage = open(staleAfter(SLIDE_1, Duration.ofMinutes(1)));
+    stage.send(PUMP_7.atMinutes(0, 1, 2));
+    assertThat(stage.processingTimers()).as("one staleness timer per sensor").isEqualTo(1);
+
+    stage.advanceProcessingTime(Duration.ofSeconds(59));
+    assertThat(stage.windows()).as("still within the bound").isEmpty();
+    stage.advanceProcessingTime(Duration.ofSeconds(1));
+
+    assertThat(stage.windows())
+        .containsExactly(PUMP_7.window(0, 1, 2).withReleasedByTimeout());
+    assertThat(stage.counter("staleReleases")).isEqualTo(3);
+    assertThat(stage.processingTimers()).isZero();
+    stage.assertEachWindowStampedWithItsLastReading();
+
+    stage.send(PUMP_7.atMinute(3));
+    stage.endOfInput();
+    assertThat(stage.windows())
+        .as("the watermark releases what comes next")
+        .containsExactly(
+            PUMP_7.window(0, 1, 2).withReleasedByTimeout(), PUMP_7.window(1, 2, 3));
+  }
+
+  @Test
+  void releasesOnlyReadingsThatWaitedTheBoundAndTheOlderOnesBeforeThem() throws Exception {
+    WindowStage stage = open(staleAfter(SLIDE_1, Duration.ofMinutes(1)));
+    stage.send(PUMP_7.atMinutes(0, 2));
+    stage.advanceProcessingTime(Duration.ofSeconds(30));
+    stage.send(PUMP_7.atMinutes(1, 3));
+
+    stage.advanceProcessingTime(Duration.ofSeconds(30));
+    assertThat(stage.windows())
+        .as("minute 2 waited a minute, so minute 1 goes before it; minute 3 waits on")
+        .containsExactly(PUMP_7.window(0, 1, 2).withReleasedByTimeout());
+
+    stage.advanceProcessingTime(Duration.ofSeconds(30));
+    assertThat(stage.windows())
+        .containsExactly(
+            PUMP_7.window(0, 1, 2).withReleasedByTimeout(),
+            PUMP_7.window(1, 2, 3).withReleasedByTimeout());
+    assertThat(stage.processingTimers()).isZero();
+    assertThat(stage.lateReadings()).isEmpty();
+  }
+
+  @Test
+  void dropsTheStalenessTimerWhenTheWatermarkReleasesEverything() throws Exception {
+    WindowStage stage = open(staleAfter(SLIDE_1, Duration.ofMinutes(1)));
+    stage.send(PUMP_7.atMinutes(0, 1, 2));
+    stage.watermark(PUMP_7.time(2));
+
+    assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2));
+    assertThat(stage.processingTimers()).isZero();
+    stage.advanceProcessingTime(Duration.ofMinutes(5));
+    assertThat(stage.windows()).hasSize(1);
+    assertThat(stage.counter("staleReleases")).isZero();
+  }
+
+  @Test
+  void keepsStalenessTimersAndWaitingReadingsAcrossASnapshot() throws Exception {
+    WindowStage beforeFailure = open(staleAfter(SLIDE_1, Duration.ofMinutes(1)));
+    beforeFailure.send(PUMP_7.atMinutes(0, 1, 2));
+    beforeFailure.send(FAN_2.atMinutes(0, 1));
+    beforeFailure.advanceProcessingTime(Duration.ofSeconds(40));
+    OperatorSubtaskState snapshot = beforeFailure.snapshot();
+
+    WindowStage restored = beforeFailure.restoreInNewStage(snapshot);
+    assertThat(restored.processingTimers()).as("one per sensor, restored").isEqualTo(2);
+    restored.send(FAN_2.atMinute(2));
+    restored.advanceProcessingTime(Duration.ofSeconds(19));
+    assertThat(restored.windows()).isEmpty();
+    restored.advanceProcessingTime(Duration.ofSeconds(1));
+
+    assertThat(restored.windows())
+        .as("fan-2's minute 2 arrived after the snapshot and waits on")
+        .containsExactly(PUMP_7.window(0, 1, 2).withReleasedByTimeout());
+    restored.advanceProcessingTime(Duration.ofSeconds(40));
+    assertThat(restored.windows())
+        .containsExactly(
+            PUMP_7.window(0, 1, 2).withReleasedByTimeout(),
+            FAN_2.window(0, 1, 2).withReleasedByTimeout());
+    assertThat(restored.lateReadings()).isEmpty();
+    restored.assertEachWindowStampedWithItsLastReading();
   }
 
   @Test
@@ -375,12 +542,23 @@ class AssembleWindowFunctionTest {
     assertThat(TypeInformation.of(SensorWindow.class)).isInstanceOf(PojoTypeInfo.class);
     assertThat(AssembleWindowFunction.LATE_READINGS.getTypeInfo())
         .isInstanceOf(PojoTypeInfo.class);
+    assertThat(AssembleWindowFunction.CONFLICTING_READINGS.getTypeInfo())
+        .isInstanceOf(PojoTypeInfo.class);
+    assertThat(TypeInformation.of(PendingOrigin.class)).isInstanceOf(PojoTypeInfo.class);
   }
 
   // ---- the stage under test -----------------------------------------------------------------
 
   private WindowStage open(WindowSpec spec) throws Exception {
     return open(new AssembleWindowFunction(spec, STATE_TTL));
+  }
+
+  private static AssembleWindowFunction watermarkRule(WindowSpec spec) {
+    return new AssembleWindowFunction(spec, STATE_TTL, Lateness.WATERMARK, null);
+  }
+
+  private static AssembleWindowFunction staleAfter(WindowSpec spec, Duration maxStaleness) {
+    return new AssembleWindowFunction(spec, STATE_TTL, Lateness.SENSOR, maxStaleness);
   }
 
   private WindowStage open(AssembleWindowFunction function) throws Exception {
@@ -469,6 +647,7 @@ class AssembleWindowFunctionTest {
       opened.add(restored);
       restored.newestReading = newestReading;
       restored.lastWatermark = lastWatermark;
+      restored.setProcessingTime(processingTime);
       return restored;
     }
 
@@ -492,6 +671,16 @@ class AssembleWindowFunctionTest {
 
     int pendingTimers() {
       return harness.numEventTimeTimers();
+    }
+
+    int processingTimers() {
+      return harness.numProcessingTimeTimers();
+    }
+
+    List<ConflictingReading> conflicts() {
+      Queue<StreamRecord<ConflictingReading>> side =
+          harness.getSideOutput(AssembleWindowFunction.CONFLICTING_READINGS);
+      return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
     long counter(String name) {

@@ -164,6 +164,14 @@ public final class ModelBundle {
     } catch (java.util.zip.ZipException e) {
       throw new BundleFormatException(
           String.format("model bundle %s is not a valid zip file: %s", name, e.getMessage()), e);
+    } catch (java.io.EOFException e) {
+      // A truncated entry: the inflater runs out of input ("Unexpected end of ZLIB input stream").
+      throw new BundleFormatException(
+          String.format("model bundle %s is truncated: %s", name, e.getMessage()), e);
+    } catch (BundleFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException(String.format("cannot read model bundle %s: %s", name, e.getMessage()), e);
     }
     if (entries == 0) {
       throw new BundleFormatException(String.format("model bundle %s is not a zip file or is empty", name));

@@ -109,6 +109,17 @@ class ModelBundleTest {
     assertThatThrownBy(() -> ModelLoader.load(dir.resolve("absent.sae").toString())).hasMessageContaining("does not exist");
   }
 
+  @Test
+  void aTruncatedBundleIsNamed() throws IOException {
+    byte[] whole = Files.readAllBytes(good());
+    Path cut = dir.resolve("cut.sae");
+    Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+    assertThatThrownBy(() -> ModelBundle.read(cut))
+        .isInstanceOf(BundleFormatException.class)
+        .hasMessageContaining(cut.toString());
+    assertThatThrownBy(() -> ModelLoader.load(cut.toString())).hasMessageContaining(cut.toString());
+  }
+
   private Path good() throws IOException {
     Path file = dir.resolve("good.sae");
     GoldenBundle.bundle().write(file);
