@@ -22,16 +22,22 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluates the detector on labelled series in NAB's layout (DIR/<category>/<file>.csv):",
-      "per series, trains on the first rows only, streams every row through the scoring job,",
-      "writes OUT/NAME/<category>/NAME_<file>.csv and prints NAB's three profile scores.",
-      "Job options are given as --key value, e.g. --scoring.alarm-likelihood 0.999."
+      "Evaluates the detector on labelled series with the Numenta Anomaly Benchmark's scoring.",
+      "",
+      "Series are in NAB's layout (DIR/<category>/<file>.csv). Per series, trains on the first"
+          + " rows only, streams every row through the scoring job, writes"
+          + " OUT/NAME/<category>/NAME_<file>.csv and prints NAB's three profile scores.",
+      "Job options are given as --key value, e.g. --scoring.alarm-likelihood 0.999; a key that"
+          + " is neither StreamAE's nor Flink's is refused.",
+      ""
     })
 final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, description = "directory of CSV series")
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", required = true, description = "directory of CSV series, NAB's layout (required)")
   Path data;
 
-  @Option(names = "--labels", description = "NAB label windows JSON (e.g. combined_windows.json)")
+  @Option(names = "--labels", description = "NAB label windows JSON (e.g. combined_windows.json) (default: per-row --label-column)")
   Path labels;
 
   @Option(names = "--out", defaultValue = "results",
@@ -74,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "reconstruction, prediction or composite (default composite)")
   String mode;
 
-  @Option(names = "--seed", defaultValue = "42", description = "(default ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "42", description = "random seed of training (default ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--warmup-rows", defaultValue = "-1",
@@ -94,14 +100,18 @@ final class EvaluateCommand implements Callable<Integer> {
   String timestampColumn;
 
   @Option(names = "--label-column",
-      description = "per-row 0/1 label column of multi-column files; never given to the model")
+      description = "per-row 0/1 label column of multi-column files; never given to the model (default: none)")
   String labelColumn;
 
   @Unmatched List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    Configuration job = ConfigLoader.load(null, overrides);
+    List<String> names = new ArrayList<>();
+    for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+      names.addAll(List.of(o.names()));
+    }
+    Configuration job = ConfigLoader.load(null, overrides, names);
     Map<String, String> jobOptions = new LinkedHashMap<>(job.toMap());
     NabEvaluation.Settings.Builder b = NabEvaluation.Settings.builder()
         .detector(detector)

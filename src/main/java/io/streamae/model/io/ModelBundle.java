@@ -135,8 +135,10 @@ public final class ModelBundle {
    *     unknown format version, checksum mismatch, shape mismatch
    */
   public static ModelBundle read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new BundleFormatException(String.format("model bundle %s does not exist", file));
+    try {
+      InputFiles.requireFile(file, "model bundle");
+    } catch (IOException e) {
+      throw new BundleFormatException(e.getMessage(), e);
     }
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString());
@@ -164,6 +166,9 @@ public final class ModelBundle {
     } catch (java.util.zip.ZipException e) {
       throw new BundleFormatException(
           String.format("model bundle %s is not a valid zip file: %s", name, e.getMessage()), e);
+    } catch (java.io.EOFException e) {
+      throw new BundleFormatException(
+          String.format("model bundle %s is truncated (%s): copy it again", name, e.getMessage()), e);
     }
     if (entries == 0) {
       throw new BundleFormatException(String.format("model bundle %s is not a zip file or is empty", name));
