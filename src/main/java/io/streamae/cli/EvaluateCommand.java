@@ -22,7 +22,7 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluates the detector on labelled series with the Numenta Anomaly Benchmark's scoring.",
+      "Evaluates detection on labelled series with NAB's scoring.",
       "",
       "Series are in NAB's layout (DIR/<category>/<file>.csv). Per series, trains on the first"
           + " rows only, streams every row through the scoring job, writes"

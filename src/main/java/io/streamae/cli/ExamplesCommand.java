@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
     name = "examples",
     mixinStandardHelpOptions = true,
     description = {
-      "Reproduces the three LSTM autoencoders of the Keras reference example.",
+      "Reproduces the Keras reference example's three models.",
       "",
       "Trains the reconstruction, prediction and composite models on [0.1 .. 0.9] (LSTM(100),"
           + " 300 epochs, Adam, MSE) and prints their outputs as Keras does.",

@@ -26,7 +26,9 @@ import picocli.CommandLine.Unmatched;
     sortOptions = false,
     showDefaultValues = true,
     description = {
-      "Runs the scoring job locally on a built-in source and prints what it found.",
+      "Runs the scoring job locally and prints what it found.",
+      "",
+      "The source is built in (synthetic machines, the bundled NAB series) or a local history file.",
       "",
       "Results and dead letters are written as JSON lines; the summary counts windows, alarms"
           + " inside and outside the source's known faults, and dead letters by reason.",

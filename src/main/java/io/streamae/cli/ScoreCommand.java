@@ -34,7 +34,7 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Scores every sliding window of a history file (CSV or JSON lines) with a model bundle.",
+      "Scores a history file with a bundle, offline, as the job would.",
       "",
       "Offline, without Flink, and with the job's own calibration: one result JSON line per window"
           + " in the job's output format, where anomalyScore and anomalous are the per-sensor"

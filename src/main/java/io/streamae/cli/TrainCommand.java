@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Trains an autoencoder on a history file and writes a model bundle plus its report.",
+      "Trains a model bundle on a history file (CSV or JSON lines).",
       "",
       "The history file is CSV with a header (a timestamp column, an optional sensor column,"
           + " numeric feature columns) or JSON lines of readings, rows in any order; bad rows are"
