@@ -108,8 +108,9 @@ public final class JobKeys {
   }
 
   /**
-   * The candidate nearest to {@code word}, or {@code null} when none is within a third of its
-   * length (at least 2 edits), so that a word unlike any option is not "corrected" at random.
+   * The candidate nearest to {@code word} within a third of its length (at least 2 edits), else
+   * the shortest candidate that begins with it, else {@code null}: a word unlike any option is not
+   * "corrected" at random.
    */
   public static String closest(String word, Collection<String> candidates) {
     String best = null;
@@ -122,7 +123,17 @@ public final class JobKeys {
       }
     }
     int allowed = Math.max(2, word.length() / 3);
-    return bestDistance <= allowed ? best : null;
+    if (bestDistance <= allowed) {
+      return best;
+    }
+    // a key cut short ("scoring.alarm") names the shortest key it begins
+    String completion = null;
+    for (String c : candidates) {
+      if (c.startsWith(word) && (completion == null || c.length() < completion.length())) {
+        completion = c;
+      }
+    }
+    return word.length() >= 4 ? completion : null;
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */

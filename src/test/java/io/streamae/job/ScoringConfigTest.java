@@ -45,7 +45,7 @@ class ScoringConfigTest {
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.history-windows", "1")))
         .hasMessage("scoring.history-windows (1) must be >= 2");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--scoring.alarm", "0.9")))
-        .hasMessageContaining("unknown option 'scoring.alarm'");
+        .hasMessage("unknown option --scoring.alarm; did you mean --scoring.alarm-likelihood?");
   }
 
   @SuppressWarnings("deprecation")
