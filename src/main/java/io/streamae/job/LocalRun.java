@@ -153,6 +153,10 @@ public final class LocalRun {
 
     out.printf(Locale.ROOT, "running the scoring job locally: %s, model %s, windows of %d readings, slide %d%n",
         source.description(), bundle.versionLabel(), bundle.layout().timesteps(), config.windowSlide());
+    // the sinks truncate these files once the job is running; until then progress must not count
+    // the results of an earlier run
+    Files.deleteIfExists(Paths.get(config.outputPath()));
+    Files.deleteIfExists(Paths.get(config.deadLetterPath()));
     long start = System.nanoTime();
     long expected =
         Math.max(0, source.readings() - (long) source.sensors() * (bundle.layout().timesteps() - 1))
@@ -197,6 +201,10 @@ public final class LocalRun {
 
   private record Source(
       DataStream<RawReading> stream, String description, long readings, int sensors, List<Episode> known) {}
+
+  private static List<String> linesOf(Path file) throws IOException {
+    return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+  }
 
   private static long countLines(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
@@ -326,7 +334,7 @@ public final class LocalRun {
     Map<String, List<Long>> anomalyTimes = new LinkedHashMap<>();
     long windows = 0;
     long anomalies = 0;
-    for (String line : Files.readAllLines(Paths.get(config.outputPath()), StandardCharsets.UTF_8)) {
+    for (String line : linesOf(Paths.get(config.outputPath()))) {
       JsonNode r = json.readTree(line);
       String sensor = r.get("sensorId").asText();
       long[] s = perSensor.computeIfAbsent(sensor, k -> new long[] {0, 0, Long.MAX_VALUE});
@@ -342,7 +350,7 @@ public final class LocalRun {
     }
     Map<String, Integer> reasons = new TreeMap<>();
     long dead = 0;
-    for (String line : Files.readAllLines(Paths.get(config.deadLetterPath()), StandardCharsets.UTF_8)) {
+    for (String line : linesOf(Paths.get(config.deadLetterPath()))) {
       reasons.merge(json.readTree(line).get("reason").asText(), 1, Integer::sum);
       dead++;
     }
