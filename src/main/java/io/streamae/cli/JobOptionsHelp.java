@@ -35,13 +35,31 @@ final class JobOptionsHelp {
         throw new IllegalStateException(e);
       }
       lines.add(String.format(Locale.ROOT, "  --%s (default %s)", option.key(), defaultOf(option)));
-      lines.add("      " + description(option).replace("%", "%%"));
+      lines.addAll(wrap(description(option).replace("%", "%%"), "      ", 80));
     }
     lines.add(String.format(Locale.ROOT, "  --%s<name> VALUE", JobOptions.KAFKA_PROPERTIES_PREFIX));
     lines.add("      Passed to every Kafka client (SASL, SSL, …).");
     lines.add("  Flink's own options (--parallelism.default, --execution.checkpointing.interval, …)");
     lines.add("      are accepted too; a key that is neither StreamAE's nor Flink's is refused.");
     return lines.toArray(String[]::new);
+  }
+
+  /** Words of {@code text} in lines of at most {@code width} columns, each starting with {@code indent}. */
+  static List<String> wrap(String text, String indent, int width) {
+    List<String> out = new ArrayList<>();
+    StringBuilder line = new StringBuilder(indent);
+    for (String word : text.split(" ")) {
+      if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+        out.add(line.toString());
+        line = new StringBuilder(indent);
+      }
+      if (line.length() > indent.length()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    out.add(line.toString());
+    return out;
   }
 
   static String defaultOf(ConfigOption<?> option) {

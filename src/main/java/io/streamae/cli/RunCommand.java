@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "PATH",
       description = "output.path: results as JSON lines; dead letters go to dead-letters.jsonl"
-          + " beside it unless --output.dead-letter-path says otherwise."
+          + " beside it unless output.dead-letter-path is set."
           + " Default: target/streamae-run/results.jsonl.")
   String output;
 

@@ -94,6 +94,9 @@ final class ScoreCommand implements Callable<Integer> {
     history.requireWindow(input.toString(), bundle.layout().timesteps());
     Map<String, long[]> perSensor = new TreeMap<>(); // windows, anomalous, warming up, above threshold
     long scored;
+    if (Files.isDirectory(output)) {
+      throw new IllegalArgumentException(String.format("output file %s is a directory, not a file", output));
+    }
     if (output.toAbsolutePath().getParent() != null) {
       Files.createDirectories(output.toAbsolutePath().getParent());
     }

@@ -50,7 +50,7 @@ public final class StreamAeMain implements Runnable {
   @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,
-      description = "on an error, print the stack trace too")
+      description = "On an error, also print the stack trace.")
   boolean verbose;
 
   public static void main(String[] args) {
@@ -69,7 +69,7 @@ public final class StreamAeMain implements Runnable {
             (ex, cmd, parsed) -> {
               Throwable cause = rootCause(ex);
               boolean user = isUserError(cause);
-              String message = cause.getMessage() == null ? "" : cause.getMessage().strip();
+              String message = message(cause);
               String firstLine = message.lines().findFirst().orElse("");
               PrintWriter err = cmd.getErr();
               if (user) {
@@ -129,6 +129,20 @@ public final class StreamAeMain implements Runnable {
     err.printf(Locale.ROOT, "see: %s --help%n", name);
     err.flush();
     return EXIT_USAGE;
+  }
+
+  /** The exception's message; the JDK's file exceptions say only the path, so the problem is added. */
+  private static String message(Throwable t) {
+    if (t instanceof java.nio.file.NoSuchFileException e) {
+      return String.format("%s does not exist", e.getFile());
+    }
+    if (t instanceof java.nio.file.AccessDeniedException e) {
+      return String.format("%s is not readable (permission denied)", e.getFile());
+    }
+    if (t instanceof java.nio.file.FileSystemException e && e.getReason() != null) {
+      return String.format("%s: %s", e.getFile(), e.getReason());
+    }
+    return t.getMessage() == null ? "" : t.getMessage().strip();
   }
 
   private static Throwable rootCause(Throwable ex) {

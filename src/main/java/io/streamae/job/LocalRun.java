@@ -116,6 +116,13 @@ public final class LocalRun {
       List<String> knownFailures) {}
 
   public Result run() throws Exception {
+    for (String output : List.of(config.outputPath(), config.deadLetterPath())) {
+      Path file = Paths.get(output).toAbsolutePath();
+      if (Files.isDirectory(file)) {
+        throw new IllegalArgumentException(String.format("output file %s is a directory, not a file", output));
+      }
+      Files.createDirectories(file.getParent());
+    }
     Path outDir = Paths.get(config.outputPath()).toAbsolutePath().getParent();
     String modelPath = config.modelPath();
     if (modelPath == null || modelPath.isBlank()) {

@@ -85,6 +85,9 @@ class CommandLineMistakesTest {
             "error: data directory " + d + "/history.csv is a file, not a directory"),
         mistake("run --source nab --source.path " + d + "/nosuch.csv --model " + m, 2,
             "error: NAB series file " + d + "/nosuch.csv does not exist"),
+        mistake("score --model " + m + " --input " + d + "/history.csv --output " + d, 2,
+            "error: output file " + d + " is a directory, not a file"),
+        mistake("run --output " + d + "/adir.csv", 2, "error: output file " + d + "/adir.csv is a directory, not a file"),
         // nothing to score
         mistake("run --source file --source.path " + d + "/empty.csv --model " + m, 1,
             "error: history file " + d + "/empty.csv is empty"),
