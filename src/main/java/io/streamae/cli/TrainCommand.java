@@ -161,6 +161,13 @@ final class TrainCommand implements Callable<Integer> {
     String unit = md.calibration().errorKind() + " error (mean squared, in z-score units)";
     System.out.printf(Locale.ROOT, "  %s per window over %,d held-out windows: median %.5f, p99 %.5f, max %.5f%n",
         unit, held.count(), held.p50(), held.p99(), held.max());
+    double[] perFeature = outcome.diagnostics().featureErrors();
+    StringBuilder features = new StringBuilder();
+    for (int f = 0; f < perFeature.length; f++) {
+      features.append(f == 0 ? "" : ", ").append(md.featureNames().get(f))
+          .append(String.format(Locale.ROOT, " %.5f", perFeature[f]));
+    }
+    System.out.printf(Locale.ROOT, "  mean held-out error per feature: %s%n", features);
     System.out.printf(Locale.ROOT, "  threshold %.5f: %s of that error%n",
         md.calibration().threshold(),
         md.calibration().method().equals("percentile")

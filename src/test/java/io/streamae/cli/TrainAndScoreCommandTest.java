@@ -48,7 +48,8 @@ class TrainAndScoreCommandTest {
     assertThat(trainOut)
         .contains("reconstruction error (mean squared, in z-score units) per window over")
         .contains(String.format(Locale.ROOT, "threshold %.5f: percentile 99.5 of that error", bundle.threshold()))
-        .contains("(mean squared error per value, both heads weighted, same units)");
+        .contains("(mean squared error per value, both heads weighted, same units)")
+        .containsPattern("mean held-out error per feature: temp \\d\\.\\d{5}, current \\d\\.\\d{5}");
 
     Path results = dir.resolve("results.jsonl");
     // the job's calibration: a short warm-up, as this file has only 189 windows
