@@ -21,14 +21,15 @@ class FileReadingsTest {
 
   @Test
   void aFileGroupedBySensorIsReplayedInEventTimeOrderAsReadingsTheParserAccepts() throws Exception {
-    Path csv = Files.writeString(dir.resolve("grouped.csv"), """
-        timestamp,sensorId,temp,current
-        2026-01-01 00:00:00,"pump ""7""",50.25,10.5
-        2026-01-01 00:01:00,"pump ""7""",51.0,10.75
-        2026-01-01 00:02:00,"pump ""7""",52.125,11.0
-        2026-01-01 00:01:00,b,40.0,9.0
-        2026-01-01 00:00:00,b,39.5,8.5
-        """);
+    String quoted = "\"pump \"\"7\"\"\""; // CSV for: pump "7"
+    Path csv = Files.writeString(dir.resolve("grouped.csv"), String.join("\n",
+        "timestamp,sensorId,temp,current",
+        "2026-01-01 00:00:00," + quoted + ",50.25,10.5",
+        "2026-01-01 00:01:00," + quoted + ",51.0,10.75",
+        "2026-01-01 00:02:00," + quoted + ",52.125,11.0",
+        "2026-01-01 00:01:00,b,40.0,9.0",
+        "2026-01-01 00:00:00,b,39.5,8.5",
+        ""));
     HistoryData history = new HistoryReader(null, null, List.of("temp", "current"), ',').read(csv);
     List<RawReading> raw = FileReadings.inEventTimeOrder(history, "grouped.csv");
 
