@@ -183,7 +183,9 @@ public final class TrainingReport {
     sb.append(String.format(Locale.ROOT,
         "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"red\" stroke-width=\"2\"/>",
         tx, TOP, tx, H - BOTTOM));
-    sb.append(text(tx + 4, TOP + 12, "threshold " + fmt(threshold), "start", "red"));
+    boolean labelLeft = tx > W - RIGHT - 140; // keep the label inside the chart
+    sb.append(text(labelLeft ? tx - 4 : tx + 4, TOP + 12, "threshold " + fmt(threshold),
+        labelLeft ? "end" : "start", "red"));
     for (double tick : niceTicks(max)) {
       sb.append(xTick(tick / max, fmt(tick)));
     }
