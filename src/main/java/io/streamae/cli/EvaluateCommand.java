@@ -112,6 +112,10 @@ final class EvaluateCommand implements Callable<Integer> {
       names.addAll(List.of(o.names()));
     }
     Configuration job = ConfigLoader.load(null, overrides, names);
+    io.streamae.model.io.InputFiles.requireDirectory(data, "data directory");
+    if (labels != null) {
+      io.streamae.model.io.InputFiles.requireFile(labels, "labels file");
+    }
     Map<String, String> jobOptions = new LinkedHashMap<>(job.toMap());
     NabEvaluation.Settings.Builder b = NabEvaluation.Settings.builder()
         .detector(detector)

@@ -83,6 +83,8 @@ class CommandLineMistakesTest {
             "error: history file " + d + "/adir.csv is a directory, not a file"),
         mistake("evaluate --data " + d + "/history.csv", 2,
             "error: data directory " + d + "/history.csv is a file, not a directory"),
+        mistake("evaluate --data " + d + " --labels " + d + "/nosuch.json", 2,
+            "error: labels file " + d + "/nosuch.json does not exist"),
         mistake("run --source nab --source.path " + d + "/nosuch.csv --model " + m, 2,
             "error: NAB series file " + d + "/nosuch.csv does not exist"),
         mistake("score --model " + m + " --input " + d + "/history.csv --output " + d, 2,
