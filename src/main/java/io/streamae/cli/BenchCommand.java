@@ -13,22 +13,25 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures forward-pass windows/s for configs A (T=9 F=1 H=100 P=8) and B (T=32 F=8 H=64 P=1)",
-      "at batch 1, 32 and 256 with 1 and 2 threads, and training windows/s (config B, batch 64).",
+      "Measures model throughput: forward-pass and training windows/s.",
+      "",
+      "Forward passes for configs A (T=9 F=1 H=100 P=8) and B (T=32 F=8 H=64 P=1)"
+          + " at batch 1, 32 and 256 with 1 and 2 threads, and training windows/s (config B, batch 64).",
       "Each inference line also gives windows per CPU-second of the scoring threads and the load",
-      "average. Run with OMP_NUM_THREADS=1 on a small machine."
+      "average. Run with OMP_NUM_THREADS=1 on a small machine.",
+      ""
     })
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "measuring time per point (default ${DEFAULT-VALUE})")
   double seconds;
 
-  @Option(names = "--configs", defaultValue = "A,B", split = ",", description = "(default ${DEFAULT-VALUE})")
+  @Option(names = "--configs", defaultValue = "A,B", split = ",", description = "model configs to measure, A and/or B (default ${DEFAULT-VALUE})")
   List<String> configs;
 
-  @Option(names = "--batches", defaultValue = "1,32,256", split = ",", description = "(default ${DEFAULT-VALUE})")
+  @Option(names = "--batches", defaultValue = "1,32,256", split = ",", description = "windows per forward pass to measure (default ${DEFAULT-VALUE})")
   List<Integer> batches;
 
-  @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "(default ${DEFAULT-VALUE})")
+  @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "scoring threads to measure (default ${DEFAULT-VALUE})")
   List<Integer> threads;
 
   @Option(
@@ -38,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "forward paths to compare: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   List<ForwardPath> paths;
 
-  @Option(names = "--no-training", description = "skip the training measurement")
+  @Option(names = "--no-training", description = "skip the training measurement (default: measure it)")
   boolean noTraining;
 
   @Option(names = "--e2e", description = "instead: the whole job end to end (in-memory source → job → discarding sink), config B, slide 1")

@@ -12,11 +12,14 @@ import picocli.CommandLine.Option;
     name = "examples",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains the reference example's reconstruction, prediction and composite LSTM autoencoders",
-      "on [0.1 .. 0.9] (LSTM(100), 300 epochs, Adam, MSE) and prints their outputs as Keras does."
+      "Reproduces the Keras reference example's three models.",
+      "",
+      "Trains the reconstruction, prediction and composite models on [0.1 .. 0.9] (LSTM(100),"
+          + " 300 epochs, Adam, MSE) and prints their outputs as Keras does.",
+      ""
     })
 final class ExamplesCommand implements Callable<Integer> {
-  @Option(names = "--activation", defaultValue = "relu", description = "relu (as the example) or tanh")
+  @Option(names = "--activation", defaultValue = "relu", description = "cell activation: relu (as the example) or tanh (default ${DEFAULT-VALUE})")
   String activation;
 
   @Option(names = "--epochs", defaultValue = "300", description = "training epochs (default ${DEFAULT-VALUE})")

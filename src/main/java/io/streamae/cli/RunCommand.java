@@ -2,40 +2,125 @@ package io.streamae.cli;
 
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
+import io.streamae.job.JobOptions;
 import io.streamae.job.LocalRun;
+import io.streamae.model.io.UnusableInputException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code run}: the scoring job in a local Flink environment. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
+    showDefaultValues = true,
     description = {
-      "Runs the scoring job locally on a built-in source and prints what it found.",
-      "Any option of the job is given as --key value (e.g. --window.slide 4) or in a YAML job file;",
-      "short forms: --source generator|nab|file, --model PATH, --window-size N, --window-slide N,",
-      "--output PATH, --parallelism N. See the README's configuration table."
+      "Runs the scoring job locally and prints what it found.",
+      "",
+      "The source is built in (synthetic machines, the bundled NAB series) or a local history file.",
+      "",
+      "Results and dead letters are written as JSON lines; the summary counts windows, alarms"
+          + " inside and outside the source's known faults, and dead letters by reason.",
+      "Exit code 0: done; 1: nothing could be scored (empty input, shorter than a window, every"
+          + " reading a dead letter); 2: a mistake in the command line or its files.",
+      ""
     })
 final class RunCommand implements Callable<Integer> {
-  @Option(names = "--config", description = "YAML job file, e.g. jobs/scoring/job.yaml")
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML job file (nested or dotted keys), e.g. jobs/scoring/job.yaml; options on"
+          + " the command line override it. Default: none.")
   Path config;
 
-  @Option(names = "--retrain", description = "train the demo model on the source's normal prefix instead of using the pre-trained one")
+  @Option(names = "--source", paramLabel = "KIND",
+      description = "source.kind: generator (synthetic machines with known faults), nab (the"
+          + " bundled NAB series) or file (--source.path, CSV or JSON lines). Default: generator.")
+  String source;
+
+  @Option(names = "--model", paramLabel = "PATH",
+      description = "model.path: the model bundle. Default: the source's pre-trained demo model.")
+  String model;
+
+  @Option(names = "--window-size", paramLabel = "N",
+      description = "window.size: readings per window; must equal the model's timesteps."
+          + " Default: the model's.")
+  Integer windowSize;
+
+  @Option(names = "--window-slide", paramLabel = "N",
+      description = "window.slide: a new window every N readings of a sensor. Default: 1.")
+  Integer windowSlide;
+
+  @Option(names = "--output", paramLabel = "PATH",
+      description = "output.path: results as JSON lines; dead letters go to dead-letters.jsonl"
+          + " beside it unless output.dead-letter-path is set."
+          + " Default: target/streamae-run/results.jsonl.")
+  String output;
+
+  @Option(names = "--parallelism", paramLabel = "N",
+      description = "parallelism.default of the local job. Default: 2.")
+  Integer parallelism;
+
+  @Option(names = "--retrain",
+      description = "Train the demo model on the source's normal prefix instead of using the"
+          + " pre-trained one.")
   boolean retrain;
 
   @Unmatched List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    Configuration conf = ConfigLoader.load(config, overrides);
+    List<String> args = new ArrayList<>();
+    add(args, "source", source);
+    add(args, "model", model);
+    add(args, "window-size", windowSize);
+    add(args, "window-slide", windowSlide);
+    add(args, "output", output);
+    add(args, "parallelism", parallelism);
+    args.addAll(overrides);
+    List<String> names = new ArrayList<>();
+    for (OptionSpec o : spec.options()) {
+      names.addAll(List.of(o.names()));
+    }
+    Configuration conf = ConfigLoader.load(config, args, names);
+    if (output != null && !conf.contains(JobOptions.DEAD_LETTER_PATH)) {
+      Path parent = Paths.get(output).toAbsolutePath().getParent();
+      conf.set(JobOptions.DEAD_LETTER_PATH, parent.resolve("dead-letters.jsonl").toString());
+    }
     JobConfig jobConfig = JobConfig.from(conf);
-    new LocalRun(jobConfig, conf, System.out, retrain).run();
+    boolean terminal = System.console() != null;
+    ProgressBar training = new ProgressBar(System.err, terminal);
+    LocalRun.Result result =
+        new LocalRun(jobConfig, conf, System.out, retrain, System.err, terminal, training).run();
+    if (result.windows() == 0) {
+      if (result.readings() > 0 && result.deadLetters() >= result.readings()) {
+        throw new UnusableInputException(String.format(Locale.ROOT,
+            "no window scored: all %,d readings became dead letters %s (see %s)",
+            result.readings(), result.deadLetterReasons(), jobConfig.deadLetterPath()));
+      }
+      throw new UnusableInputException(String.format(Locale.ROOT,
+          "no window scored from %,d readings (%,d dead letters %s): no sensor had a whole window"
+              + " of usable readings",
+          result.readings(), result.deadLetters(), result.deadLetterReasons()));
+    }
     return 0;
+  }
+
+  private static void add(List<String> args, String alias, Object value) {
+    if (value != null) {
+      args.add("--" + alias);
+      args.add(String.valueOf(value));
+    }
   }
 }

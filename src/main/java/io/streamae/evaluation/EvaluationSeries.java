@@ -112,9 +112,7 @@ public record EvaluationSeries(
 
   /** Every {@code *.csv} below {@code dir}, in name order, as series keys with {@code /}. */
   public static List<String> list(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new IOException(String.format("data directory %s does not exist", dir));
-    }
+    io.streamae.model.io.InputFiles.requireDirectory(dir, "data directory");
     List<String> keys = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {
       files

@@ -1,12 +1,15 @@
 package io.streamae.job;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
+import io.streamae.model.io.InputFiles;
+import java.util.Collection;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,14 +22,11 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * Reads a YAML job file (nested or dotted keys) plus {@code --key value} overrides into a Flink
- * {@link Configuration}. Keys in the job's own namespaces must be known {@link JobOptions};
- * anything else (e.g. {@code parallelism.default}, {@code execution.checkpointing.interval}) is
- * passed to Flink as is.
+ * {@link Configuration}. Every key must be a {@link JobOptions} key or one of Flink's ({@link
+ * JobKeys}): Flink ignores keys it does not know, so a misspelt one would otherwise change
+ * nothing without a word. A refused key is named with the closest known one.
  */
 public final class ConfigLoader {
-  private static final Set<String> OWN_PREFIXES =
-      Set.of("source.", "generator.", "model.", "window.", "ingest.", "output.", "kafka.", "scoring.");
-
   /** Short command-line names for the options users change most. */
   public static final Map<String, String> ALIASES =
       Map.of(
@@ -40,17 +40,48 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static Configuration load(Path yaml, List<String> overrides) throws IOException {
+    return load(yaml, overrides, List.of());
+  }
+
+  /**
+   * @param commandOptions the calling command's own options ({@code --model}, …), offered as
+   *     corrections of a misspelt override next to the job keys
+   * @throws IllegalArgumentException for an unknown key, naming the closest known one
+   * @throws IOException for a job file that cannot be read or parsed, naming the file and line
+   */
+  public static Configuration load(Path yaml, List<String> overrides, Collection<String> commandOptions)
+      throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
     if (yaml != null) {
-      if (!Files.isRegularFile(yaml)) {
-        throw new IllegalArgumentException(String.format("job file %s does not exist", yaml));
+      InputFiles.requireFile(yaml, "job file");
+      JsonNode root;
+      try {
+        root = new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
+      } catch (JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        // snakeyaml's message: the context, indented source excerpts, then the problem
+        String message =
+            String.join(
+                "; ",
+                e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+        throw new IOException(
+            at == null || at.getLineNr() < 1
+                ? String.format("job file %s: YAML error: %s", yaml, message)
+                : String.format(
+                    "job file %s: YAML error at line %d: %s", yaml, at.getLineNr(), message),
+            e);
       }
-      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(yaml.toFile());
       if (root != null && !root.isNull()) {
         if (!root.isObject()) {
           throw new IllegalArgumentException(String.format("job file %s must be a mapping of keys to values", yaml));
         }
         flatten("", root, values);
+        for (String key : values.keySet()) {
+          if (!JobKeys.isKnown(key)) {
+            throw new IllegalArgumentException(
+                String.format("job file %s: %s", yaml, JobKeys.unknown("key", key, List.of())));
+          }
+        }
       }
     }
     for (int i = 0; i < overrides.size(); i++) {
@@ -59,26 +90,26 @@ public final class ConfigLoader {
         throw new IllegalArgumentException(String.format("expected --key value, found '%s'", arg));
       }
       String key = arg.substring(2);
-      String value;
       int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      } else {
+      String inline = eq >= 0 ? key.substring(eq + 1) : null;
+      key = eq >= 0 ? key.substring(0, eq) : key;
+      if (key.isEmpty()) {
+        throw new IllegalArgumentException(String.format("expected --key value, found '%s'", arg));
+      }
+      String resolved = ALIASES.getOrDefault(key, key);
+      if (!JobKeys.isKnown(resolved)) {
+        Set<String> extra = new TreeSet<>(commandOptions);
+        ALIASES.keySet().forEach(a -> extra.add("--" + a));
+        throw new IllegalArgumentException(JobKeys.unknown("option", "--" + key, extra));
+      }
+      String value = inline;
+      if (value == null) {
         if (i + 1 >= overrides.size()) {
           throw new IllegalArgumentException(String.format("option --%s needs a value", key));
         }
         value = overrides.get(++i);
       }
-      values.put(ALIASES.getOrDefault(key, key), value);
-    }
-    Set<String> known = knownKeys();
-    for (String key : values.keySet()) {
-      boolean own = OWN_PREFIXES.stream().anyMatch(key::startsWith);
-      if (own && !known.contains(key) && !key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)) {
-        throw new IllegalArgumentException(
-            String.format("unknown option '%s'; known options: %s", key, known));
-      }
+      values.put(resolved, value);
     }
     return Configuration.fromMap(values);
   }

@@ -14,7 +14,7 @@ public final class JobOptions {
 
   public static final ConfigOption<String> SOURCE_PATH =
       ConfigOptions.key("source.path").stringType().noDefaultValue()
-          .withDescription("For source.kind file: JSON lines of readings; for nab: a NAB-format CSV (timestamp,value) instead of the bundled series.");
+          .withDescription("For source.kind file: a history file, CSV or JSON lines, rows in any order, replayed in event-time order; for nab: a NAB-format CSV (timestamp,value) instead of the bundled series.");
 
   public static final ConfigOption<Integer> GENERATOR_SENSORS =
       ConfigOptions.key("generator.sensors").intType().defaultValue(4)

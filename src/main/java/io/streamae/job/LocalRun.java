@@ -7,7 +7,9 @@ import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.io.ModelBundle;
+import io.streamae.model.io.UnusableInputException;
 import io.streamae.model.training.HistoryData;
+import io.streamae.model.training.HistoryReader;
 import io.streamae.model.training.TrainingListener;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
@@ -54,15 +56,37 @@ public final class LocalRun {
   private final PrintStream out;
 
   private final boolean retrain;
+  private final PrintStream err;
+  private final boolean showProgress;
+  private final TrainingListener trainingProgress;
 
   /**
    * @param retrain train the demo model on the source's normal prefix even when a bundled one fits
    */
   public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain) {
+    this(config, flinkConfig, out, retrain, System.err, false, TrainingListener.NONE);
+  }
+
+  /**
+   * @param err where progress goes while the job runs
+   * @param showProgress draw progress on {@code err} (a terminal)
+   * @param trainingProgress told of each epoch (and step) when the demo model is trained here
+   */
+  public LocalRun(
+      JobConfig config,
+      Configuration flinkConfig,
+      PrintStream out,
+      boolean retrain,
+      PrintStream err,
+      boolean showProgress,
+      TrainingListener trainingProgress) {
     this.config = config;
     this.flinkConfig = flinkConfig;
     this.out = out;
     this.retrain = retrain;
+    this.err = err;
+    this.showProgress = showProgress;
+    this.trainingProgress = trainingProgress;
   }
 
   /** Resource of the pre-trained demo model of a source, made by {@code run --retrain}. */
@@ -70,18 +94,35 @@ public final class LocalRun {
     return "/models/" + source + "-demo.sae";
   }
 
-  /** What the run did, for the summary and for tests. */
+  /**
+   * What the run did, for the summary and for tests.
+   *
+   * @param anomaliesInKnownFaults anomalous windows that end inside a known fault of the source
+   *     (0 when the source knows none)
+   * @param steadyReadingsPerSecond readings/s from the first result to the end (start-up
+   *     excluded); NaN when the run was too short to tell
+   */
   public record Result(
       String modelPath,
       long readings,
       long windows,
       long anomalies,
+      long anomaliesInKnownFaults,
       long deadLetters,
+      Map<String, Integer> deadLetterReasons,
       double seconds,
+      double steadyReadingsPerSecond,
       Map<String, long[]> perSensor,
       List<String> knownFailures) {}
 
   public Result run() throws Exception {
+    for (String output : List.of(config.outputPath(), config.deadLetterPath())) {
+      Path file = Paths.get(output).toAbsolutePath();
+      if (Files.isDirectory(file)) {
+        throw new IllegalArgumentException(String.format("output file %s is a directory, not a file", output));
+      }
+      Files.createDirectories(file.getParent());
+    }
     Path outDir = Paths.get(config.outputPath()).toAbsolutePath().getParent();
     String modelPath = config.modelPath();
     if (modelPath == null || modelPath.isBlank()) {
@@ -107,7 +148,7 @@ public final class LocalRun {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
 
-    Source source = source(env);
+    Source source = source(env, bundle.layout().featureNames(), bundle.layout().timesteps());
     AnomalyDetectionJob job = new AnomalyDetectionJob(effective, bundle.layout());
     AnomalyDetectionJob.Outputs outputs = job.build(source.stream());
     outputs.results()
@@ -119,10 +160,25 @@ public final class LocalRun {
 
     out.printf(Locale.ROOT, "running the scoring job locally: %s, model %s, windows of %d readings, slide %d%n",
         source.description(), bundle.versionLabel(), bundle.layout().timesteps(), config.windowSlide());
+    // the sinks truncate these files once the job is running; until then progress must not count
+    // the results of an earlier run
+    Files.deleteIfExists(Paths.get(config.outputPath()));
+    Files.deleteIfExists(Paths.get(config.deadLetterPath()));
     long start = System.nanoTime();
-    JobExecutionResult result = env.execute("streamae-" + config.source());
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return summarize(modelPath, source, seconds, result);
+    long expected =
+        Math.max(0, source.readings() - (long) source.sensors() * (bundle.layout().timesteps() - 1))
+            / config.windowSlide();
+    JobExecutionResult result;
+    double steadyWindows;
+    long end;
+    try (RunProgress progress =
+        new RunProgress(Paths.get(config.outputPath()), expected, err, showProgress).start()) {
+      result = env.execute("streamae-" + config.source());
+      end = System.nanoTime();
+      steadyWindows = progress.steadyWindowsPerSecond(countLines(Paths.get(config.outputPath())), end);
+    }
+    double seconds = (end - start) / 1e9;
+    return summarize(modelPath, source, seconds, steadyWindows * config.windowSlide(), result);
   }
 
   /** Copies the pre-trained demo model if there is one for this source and it fits the windows. */
@@ -150,12 +206,27 @@ public final class LocalRun {
     }
   }
 
-  private record Source(DataStream<RawReading> stream, String description, long readings, List<Episode> known) {}
+  private record Source(
+      DataStream<RawReading> stream, String description, long readings, int sensors, List<Episode> known) {}
+
+  private static List<String> linesOf(Path file) throws IOException {
+    return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+  }
+
+  private static long countLines(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.count();
+    }
+  }
 
   /** A known failure to look for in the results. */
   private record Episode(String sensorId, String what, long start, long end) {}
 
-  private Source source(StreamExecutionEnvironment env) throws IOException {
+  private Source source(StreamExecutionEnvironment env, List<String> features, int timesteps)
+      throws IOException {
     switch (config.source()) {
       case "generator" -> {
         SyntheticSensors sensors = sensors();
@@ -170,7 +241,7 @@ public final class LocalRun {
         }
         return new Source(stream,
             String.format(Locale.ROOT, "%d synthetic machines × %d readings", sensors.sensors(), sensors.readingsPerSensor()),
-            sensors.total(), known);
+            sensors.total(), sensors.sensors(), known);
       }
       case "nab" -> {
         NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
@@ -182,19 +253,25 @@ public final class LocalRun {
         }
         DataStream<RawReading> stream =
             env.fromData(sample.readings(), TypeInformation.of(RawReading.class)).uid("nab-sample");
-        return new Source(stream, "NAB series " + sample.sensorId() + " (" + sample.rows() + " readings)", sample.rows(), known);
+        if (sample.rows() < timesteps) {
+          throw new UnusableInputException(String.format(Locale.ROOT,
+              "NAB series %s has %d readings, fewer than one window of %d: nothing to score",
+              config.sourcePath() == null ? sample.sensorId() : config.sourcePath(), sample.rows(), timesteps));
+        }
+        return new Source(stream, "NAB series " + sample.sensorId() + " (" + sample.rows() + " readings)", sample.rows(), 1, known);
       }
       case "file" -> {
-        List<RawReading> lines = new ArrayList<>();
         Path file = Paths.get(config.sourcePath());
-        List<String> text = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < text.size(); i++) {
-          if (!text.get(i).isBlank()) {
-            lines.add(new RawReading(text.get(i).getBytes(StandardCharsets.UTF_8), "file:" + file.getFileName() + ":" + (i + 1), 0L));
-          }
-        }
-        DataStream<RawReading> stream = env.fromData(lines, TypeInformation.of(RawReading.class)).uid("file-readings");
-        return new Source(stream, "file " + file + " (" + lines.size() + " lines)", lines.size(), List.of());
+        HistoryData history = new HistoryReader(null, null, features, ',').read(file);
+        history.badRowReport(file.toString(), 10).forEach(out::println);
+        history.requireWindow(file.toString(), timesteps);
+        List<RawReading> readings = FileReadings.inEventTimeOrder(history, file.getFileName().toString());
+        DataStream<RawReading> stream =
+            env.fromData(readings, TypeInformation.of(RawReading.class)).uid("file-readings");
+        return new Source(stream,
+            String.format(Locale.ROOT, "file %s (%,d readings of %d sensors, in event-time order)",
+                file, readings.size(), history.series().size()),
+            readings.size(), history.series().size(), List.of());
       }
       default -> throw new IllegalArgumentException(
           String.format("source.kind (%s) cannot run locally; use generator, nab or file (Kafka runs through jobs/)", config.source()));
@@ -244,20 +321,27 @@ public final class LocalRun {
         spec.kind().name().toLowerCase(Locale.ROOT) + " " + spec.mode().name().toLowerCase(Locale.ROOT) + " autoencoder",
         history.usableRows(), epochs, model);
     long start = System.nanoTime();
-    TrainingOptions options = TrainingOptions.builder().epochs(epochs).batchSize(64).seed(42).validationFraction(0.2).listener(TrainingListener.NONE).build();
+    TrainingOptions options = TrainingOptions.builder().epochs(epochs).batchSize(64).seed(42).validationFraction(0.2).listener(trainingProgress).build();
     TrainingRunner.Outcome outcome = TrainingRunner.trainAndWrite(
         new TrainingRunner.Request(history, "built-in " + config.source() + " normal prefix", spec, options, "percentile", 99.5, "demo-" + config.source(), "1", 3),
         model);
+    if (trainingProgress instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
     out.printf(Locale.ROOT, "trained in %.1f s, threshold %.4f%n", (System.nanoTime() - start) / 1e9, outcome.bundle().threshold());
   }
 
-  private Result summarize(String modelPath, Source source, double seconds, JobExecutionResult result) throws IOException {
+  private Result summarize(String modelPath, Source source, double seconds, double steadyRate, JobExecutionResult result) throws IOException {
     ObjectMapper json = new ObjectMapper();
     Map<String, long[]> perSensor = new TreeMap<>(); // windows, anomalies, first anomaly ts
     Map<String, List<Long>> anomalyTimes = new LinkedHashMap<>();
     long windows = 0;
     long anomalies = 0;
-    for (String line : Files.readAllLines(Paths.get(config.outputPath()), StandardCharsets.UTF_8)) {
+    for (String line : linesOf(Paths.get(config.outputPath()))) {
       JsonNode r = json.readTree(line);
       String sensor = r.get("sensorId").asText();
       long[] s = perSensor.computeIfAbsent(sensor, k -> new long[] {0, 0, Long.MAX_VALUE});
@@ -273,13 +357,29 @@ public final class LocalRun {
     }
     Map<String, Integer> reasons = new TreeMap<>();
     long dead = 0;
-    for (String line : Files.readAllLines(Paths.get(config.deadLetterPath()), StandardCharsets.UTF_8)) {
+    for (String line : linesOf(Paths.get(config.deadLetterPath()))) {
       reasons.merge(json.readTree(line).get("reason").asText(), 1, Integer::sum);
       dead++;
     }
 
-    out.printf(Locale.ROOT, "%njob finished in %.1f s: %,d readings → %,d windows scored, %,d anomalous (%,.0f readings/s end to end)%n",
-        seconds, source.readings(), windows, anomalies, source.readings() / seconds);
+    long inFaults = 0;
+    for (Episode ep : source.known()) {
+      for (long t : anomalyTimes.getOrDefault(ep.sensorId(), List.of())) {
+        if (t >= ep.start() && t <= ep.end()) {
+          inFaults++;
+        }
+      }
+    }
+    String alarms = source.known().isEmpty()
+        ? String.format(Locale.ROOT, "%,d anomalous", anomalies)
+        : String.format(Locale.ROOT, "%,d anomalous (%,d inside known faults, %,d outside)",
+            anomalies, inFaults, anomalies - inFaults);
+    String rate = Double.isNaN(steadyRate)
+        ? String.format(Locale.ROOT, "%,.0f readings/s including start-up", source.readings() / seconds)
+        : String.format(Locale.ROOT, "%,.0f readings/s steady, %,.0f/s including start-up",
+            steadyRate, source.readings() / seconds);
+    out.printf(Locale.ROOT, "%njob finished in %.1f s: %,d readings → %,d windows scored, %s; %s%n",
+        seconds, source.readings(), windows, alarms, rate);
     out.printf(Locale.ROOT, "%n%-22s %9s %10s %20s%n", "sensor", "windows", "anomalous", "first anomaly");
     for (Map.Entry<String, long[]> e : perSensor.entrySet()) {
       long[] s = e.getValue();
@@ -308,7 +408,8 @@ public final class LocalRun {
     }
     out.printf(Locale.ROOT, "%ndead letters: %,d %s%n", dead, reasons.isEmpty() ? "" : reasons.toString());
     out.printf(Locale.ROOT, "results:      %s%ndead letters: %s%n", config.outputPath(), config.deadLetterPath());
-    return new Result(modelPath, source.readings(), windows, anomalies, dead, seconds, perSensor, known);
+    return new Result(modelPath, source.readings(), windows, anomalies, inFaults, dead, reasons,
+        seconds, steadyRate, perSensor, known);
   }
 
   private static String fmt(long epochMillis) {

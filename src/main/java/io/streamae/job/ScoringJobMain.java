@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * KafkaPipelines#SOURCE_UID}) and the result and dead-letter sinks (uids {@value
  * AnomalyDetectionJob#RESULTS_SINK}, {@value AnomalyDetectionJob#DEAD_LETTER_SINK}), submitted with
  * {@code pipeline.generic-types: false}. Anything wrong stops the start-up with a message naming
- * the key; so do brokers that do not answer within {@code kafka.check-timeout} and a missing input
- * topic ({@link KafkaPreflight}).
+ * the key; a key that is neither StreamAE's nor Flink's ({@link JobKeys}) is refused with the
+ * closest known one, as Flink would ignore it; so are brokers that do not answer within {@code
+ * kafka.check-timeout} and a missing input topic ({@link KafkaPreflight}).
  */
 public final class ScoringJobMain {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringJobMain.class);

@@ -23,6 +23,10 @@ public final class ModelLoader {
     if (!fs.exists(path)) {
       throw new BundleFormatException(String.format("model bundle %s does not exist", location));
     }
+    if (fs.getFileStatus(path).isDir()) {
+      throw new BundleFormatException(
+          String.format("model bundle %s is a directory, not a file", location));
+    }
     try (InputStream in = fs.open(path)) {
       return ModelBundle.read(in, location);
     }

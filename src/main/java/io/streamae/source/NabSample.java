@@ -47,6 +47,7 @@ public final class NabSample {
   }
 
   public static NabSample of(Path csv) throws IOException {
+    io.streamae.model.io.InputFiles.requireFile(csv, "NAB series file");
     String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
     try (InputStream in = Files.newInputStream(csv)) {
       return new NabSample(name, readLines(in));

@@ -34,10 +34,27 @@ class TrainAndScoreCommandTest {
     assertThat(trainOut).contains("1 bad rows").contains("line 602").contains("model pumps:7 written");
     ModelBundle bundle = ModelBundle.read(dir.resolve("m.sae"));
     assertThat(bundle.layout().featureNames()).containsExactly("temp", "current");
-    assertThat(Files.readString(dir.resolve("m.sae.report.html"))).contains("<svg").contains("pumps");
+    String report = Files.readString(dir.resolve("m.sae.report.html"));
+    assertThat(report).contains("<svg").contains("pumps");
+    // one unit everywhere, labelled axes, a readable architecture, per-feature errors, an example
+    assertThat(report)
+        .contains("mean squared error per value (z-score units)")
+        .contains(">epoch<").contains(">windows<")
+        .contains(String.format(Locale.ROOT, "threshold %.4g", bundle.threshold()))
+        .contains("composite LSTM autoencoder (tanh): windows of 12 readings × 2 features → encoder 12 units")
+        .doesNotContain("AutoencoderSpec[")
+        .contains("Error per feature").contains("<td>temp</td>").contains("<td>current</td>")
+        .contains("Example: the held-out window of median error");
+    assertThat(trainOut)
+        .contains("reconstruction error (mean squared, in z-score units) per window over")
+        .contains(String.format(Locale.ROOT, "threshold %.5f: percentile 99.5 of that error", bundle.threshold()))
+        .contains("(mean squared error per value, both heads weighted, same units)")
+        .containsPattern("mean held-out error per feature: temp \\d\\.\\d{5}, current \\d\\.\\d{5}");
 
     Path results = dir.resolve("results.jsonl");
-    String scoreOut = run("score", "--model", dir.resolve("m.sae").toString(), "--input", test.toString(), "--output", results.toString());
+    // the job's calibration: a short warm-up, as this file has only 189 windows
+    String scoreOut = run("score", "--model", dir.resolve("m.sae").toString(), "--input", test.toString(),
+        "--output", results.toString(), "--scoring.warmup-windows", "40");
     assertThat(scoreOut).contains("189 windows scored");
     List<String> lines = Files.readAllLines(results);
     assertThat(lines).hasSize(189);
@@ -72,7 +89,7 @@ class TrainAndScoreCommandTest {
     } finally {
       System.setErr(old);
     }
-    assertThat(code).isEqualTo(2);
+    assertThat(code).isEqualTo(StreamAeMain.EXIT_USAGE);
   }
 
   private static long ts(int step) {

@@ -79,7 +79,7 @@ class JobConfigTest {
   @Test
   void unknownOptionsInOurNamespacesAreTypos() {
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--window.sizee", "8")))
-        .hasMessageContaining("unknown option 'window.sizee'");
+        .hasMessage("unknown option --window.sizee; did you mean --window.size?");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--window.slide"))).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), List.of())).hasMessageContaining("does not exist");
   }

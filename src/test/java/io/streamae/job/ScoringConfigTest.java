@@ -60,7 +60,7 @@ class ScoringConfigTest {
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.range-margin", "-0.1")))
         .hasMessage("scoring.range-margin (-0.1) must be >= 0");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--scoring.alarm", "0.9")))
-        .hasMessageContaining("unknown option 'scoring.alarm'");
+        .hasMessage("unknown option --scoring.alarm; did you mean --scoring.alarm-likelihood?");
   }
 
   @SuppressWarnings("deprecation")

@@ -135,8 +135,10 @@ public final class ModelBundle {
    *     unknown format version, checksum mismatch, shape mismatch
    */
   public static ModelBundle read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new BundleFormatException(String.format("model bundle %s does not exist", file));
+    try {
+      InputFiles.requireFile(file, "model bundle");
+    } catch (IOException e) {
+      throw new BundleFormatException(e.getMessage(), e);
     }
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString());
@@ -167,7 +169,7 @@ public final class ModelBundle {
     } catch (java.io.EOFException e) {
       // A truncated entry: the inflater runs out of input ("Unexpected end of ZLIB input stream").
       throw new BundleFormatException(
-          String.format("model bundle %s is truncated: %s", name, e.getMessage()), e);
+          String.format("model bundle %s is truncated (%s): copy it again", name, e.getMessage()), e);
     } catch (BundleFormatException e) {
       throw e;
     } catch (IOException e) {

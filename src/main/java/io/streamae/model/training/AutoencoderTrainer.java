@@ -79,6 +79,7 @@ public final class AutoencoderTrainer {
         corrupt(inputs, n * window, options, random);
         lossSum += network.fit(inputs, targets, futures, n) * n;
         windowsSeen += n;
+        options.listener().onStep(epoch, options.epochs(), start + n, training, lossSum / (start + n));
       }
       double trainLoss = lossSum / training;
       double validationLoss = validation > 0 ? validationLoss(network, data, training, batchSize) : Double.NaN;

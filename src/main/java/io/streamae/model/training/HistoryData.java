@@ -25,6 +25,48 @@ public record HistoryData(
     }
   }
 
+  /**
+   * The bad-row report every command prints: a count, then the first {@code max} rows with line
+   * number and reason; empty when every row was usable.
+   */
+  public List<String> badRowReport(String file, int max) {
+    List<String> lines = new java.util.ArrayList<>();
+    if (badRowCount == 0) {
+      return lines;
+    }
+    lines.add(String.format(java.util.Locale.ROOT, "%s: %,d bad rows skipped", file, badRowCount));
+    for (BadRow bad : badRows.subList(0, Math.min(max, badRows.size()))) {
+      lines.add(String.format(java.util.Locale.ROOT, "  line %d: %s", bad.line(), bad.reason()));
+    }
+    if (badRowCount > max) {
+      lines.add(String.format(java.util.Locale.ROOT, "  … %,d more bad rows", badRowCount - max));
+    }
+    return lines;
+  }
+
+  /** Rows of the longest series. */
+  public int longestSeries() {
+    int longest = 0;
+    for (Series s : series.values()) {
+      longest = Math.max(longest, s.rows());
+    }
+    return longest;
+  }
+
+  /**
+   * @throws io.streamae.model.io.UnusableInputException when no sensor has a whole window of
+   *     {@code timesteps} readings
+   */
+  public void requireWindow(String file, int timesteps) throws io.streamae.model.io.UnusableInputException {
+    if (longestSeries() < timesteps) {
+      throw new io.streamae.model.io.UnusableInputException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s has at most %d usable readings per sensor, fewer than one window of %d: nothing to score",
+              file, longestSeries(), timesteps));
+    }
+  }
+
   /** A rejected input row: its 1-based line number and why. */
   public record BadRow(long line, String reason) {}
 }

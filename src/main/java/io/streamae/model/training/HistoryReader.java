@@ -2,7 +2,9 @@ package io.streamae.model.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.model.io.InputFiles;
 import io.streamae.model.io.ModelBundle;
+import io.streamae.model.io.UnusableInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -29,7 +31,10 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * Reads sensor history for training from CSV (header row; a timestamp column, an optional sensor
  * column, numeric feature columns) or JSON lines in the stream's reading format ({@code
- * {"sensorId": …, "ts": …, "values": {…}}}).
+ * {"sensorId": …, "ts": …, "values": {…}}}); a file whose first character is {@code {} is read as
+ * JSON lines whatever its name. Rows may come in any order — by time, or grouped by sensor and by
+ * time within each — every sensor's series comes out in time order. This is the one reader of
+ * history files: {@code train}, {@code score} and {@code run --source file} all use it.
  *
  * <p>Timestamps are epoch milliseconds or date-times ({@code 2014-04-10 07:15:00}, ISO-8601;
  * without a zone they are taken as UTC). Every unusable row is counted and reported with its line
@@ -73,14 +78,18 @@ public final class HistoryReader {
   }
 
   public HistoryData read(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IOException(String.format("history file %s does not exist", file));
-    }
+    InputFiles.requireFile(file, "history file");
     byte[] bytes = Files.readAllBytes(file);
     String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      throw new UnusableInputException(String.format("history file %s is empty", file));
+    }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     Collector collector;
-    if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json")) {
+    if (name.endsWith(".jsonl")
+        || name.endsWith(".ndjson")
+        || name.endsWith(".json")
+        || text.stripLeading().startsWith("{")) {
       collector = readJsonLines(text, file);
     } else {
       collector = readCsv(text, file);
@@ -364,7 +373,7 @@ public final class HistoryReader {
       }
       bad.sort((a, b) -> Long.compare(a.line(), b.line()));
       if (usable == 0) {
-        throw new IOException(
+        throw new UnusableInputException(
             String.format(
                 "%s has no usable rows (%s bad rows%s)",
                 file, badCount, bad.isEmpty() ? "" : ", first: line " + bad.get(0).line() + ": " + bad.get(0).reason()));

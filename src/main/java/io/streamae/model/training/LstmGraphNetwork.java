@@ -9,11 +9,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** LSTM autoencoder trained as a DL4J computation graph (layout {@code [batch, features, time]}). */
+/**
+ * LSTM autoencoder trained as a DL4J computation graph (layout {@code [batch, features, time]}).
+ *
+ * <p>DL4J's score of a time-series output sums the per-step MSE over the steps, so it grows with
+ * the window; the losses returned here are divided by the weighted step count of the heads, which
+ * makes them the weighted mean squared error per value — the unit of the window errors and of the
+ * threshold.
+ */
 final class LstmGraphNetwork implements TrainableNetwork {
   private final AutoencoderSpec spec;
   private final ComputationGraph graph;
   private final List<String> heads;
+  private final double stepsPerScore;
 
   LstmGraphNetwork(AutoencoderSpec spec, TrainingOptions options) {
     this.spec = spec;
@@ -26,6 +34,12 @@ final class LstmGraphNetwork implements TrainableNetwork {
               : options.predictionWeight();
     }
     this.graph = AutoencoderGraphFactory.create(spec, options.seed(), options.optimizer(), weights);
+    double steps = 0;
+    for (int i = 0; i < heads.size(); i++) {
+      boolean reconstruction = heads.get(i).equals(AutoencoderGraphFactory.RECONSTRUCTION);
+      steps += weights[i] * (reconstruction ? spec.timesteps() : spec.horizon());
+    }
+    this.stepsPerScore = steps > 0 ? steps : 1.0;
   }
 
   ComputationGraph graph() {
@@ -35,12 +49,12 @@ final class LstmGraphNetwork implements TrainableNetwork {
   @Override
   public double fit(float[] inputs, float[] targets, float[] futures, int batch) {
     graph.fit(dataSet(inputs, targets, futures, batch));
-    return graph.score();
+    return graph.score() / stepsPerScore;
   }
 
   @Override
   public double loss(float[] inputs, float[] futures, int batch) {
-    return graph.score(dataSet(inputs, inputs, futures, batch), false);
+    return graph.score(dataSet(inputs, inputs, futures, batch), false) / stepsPerScore;
   }
 
   private MultiDataSet dataSet(float[] inputs, float[] targets, float[] futures, int batch) {

@@ -56,8 +56,30 @@ public final class TrainingRunner {
     }
   }
 
-  /** The written bundle and its training outcome. */
-  public record Outcome(ModelBundle bundle, TrainingResult training, double[] validationErrors) {}
+  /**
+   * The written bundle and its training outcome.
+   *
+   * @param validationErrors per held-out window, the error the threshold applies to (mean squared,
+   *     z-score units)
+   * @param diagnostics per-feature errors and an example window, for the report
+   */
+  public record Outcome(
+      ModelBundle bundle, TrainingResult training, double[] validationErrors, Diagnostics diagnostics) {}
+
+  /**
+   * What the report shows beyond the curves.
+   *
+   * @param featureErrors per feature, the mean over held-out windows of its reconstruction error
+   *     (mean squared, z-score units; zeros for a prediction-only model)
+   * @param example the held-out window of median error, in the features' own units: {@code input}
+   *     and {@code reconstruction} are {@code [T·F]} (reconstruction empty without that head),
+   *     {@code prediction} and {@code actual} the next {@code P} readings {@code [P·F]}
+   */
+  public record Diagnostics(double[] featureErrors, Example example) {}
+
+  /** One window with what the model made of it, in original units; {@code error} as the threshold's. */
+  public record Example(
+      int timesteps, int horizon, float[] input, float[] reconstruction, float[] prediction, float[] actual, double error) {}
 
   public static Outcome train(Request request) {
     HistoryData history = request.history();
@@ -117,7 +139,8 @@ public final class TrainingRunner {
                 opts,
                 libraries()),
             null);
-    return new Outcome(ModelBundle.of(metadata, result.network()), result, errors);
+    Diagnostics diagnostics = diagnostics(result, data, from, count, errors, normalizer);
+    return new Outcome(ModelBundle.of(metadata, result.network()), result, errors, diagnostics);
   }
 
   /** Trains and writes {@code bundle} plus {@code <bundle>.report.html}. */
@@ -204,6 +227,64 @@ public final class TrainingRunner {
       }
     }
     return errors;
+  }
+
+  /** Mean per-feature errors over the held-out windows and the window of median error. */
+  static Diagnostics diagnostics(
+      TrainingResult result, TrainingData data, int from, int count, double[] errors, Normalizer normalizer) {
+    AutoencoderSpec spec = result.network().spec();
+    int features = spec.features();
+    int steps = spec.timesteps();
+    int horizon = spec.predictedSteps();
+    int window = steps * features;
+    int batch = 256;
+    BatchInference inference = new BatchInference(result.network(), batch);
+    float[] buffer = new float[batch * window];
+    double[] featureErrors = new double[features];
+    for (int start = 0; start < count; start += batch) {
+      int n = Math.min(batch, count - start);
+      System.arraycopy(data.windows(), (from + start) * window, buffer, 0, n * window);
+      inference.run(buffer, n);
+      for (int s = 0; s < n * features; s++) {
+        featureErrors[s % features] += inference.featureErrors()[s];
+      }
+    }
+    for (int f = 0; f < features; f++) {
+      featureErrors[f] /= Math.max(1, count);
+    }
+    if (count == 0) {
+      return new Diagnostics(featureErrors, null);
+    }
+    Integer[] order = new Integer[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(errors[a], errors[b]));
+    int pick = order[count / 2];
+    System.arraycopy(data.windows(), (from + pick) * window, buffer, 0, window);
+    inference.run(buffer, 1);
+    float[] input = denormalize(java.util.Arrays.copyOf(buffer, window), features, normalizer);
+    float[] reconstruction =
+        spec.mode().reconstructs()
+            ? denormalize(java.util.Arrays.copyOf(inference.reconstruction(), window), features, normalizer)
+            : new float[0];
+    float[] prediction =
+        denormalize(java.util.Arrays.copyOf(inference.prediction(), horizon * features), features, normalizer);
+    float[] actual =
+        denormalize(
+            java.util.Arrays.copyOfRange(
+                data.futures(), (from + pick) * horizon * features, (from + pick + 1) * horizon * features),
+            features,
+            normalizer);
+    return new Diagnostics(
+        featureErrors, new Example(steps, horizon, input, reconstruction, prediction, actual, errors[pick]));
+  }
+
+  private static float[] denormalize(float[] values, int features, Normalizer normalizer) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] = normalizer.denormalize(values[i], i % features);
+    }
+    return values;
   }
 
   static Map<String, String> libraries() {

@@ -82,4 +82,25 @@ class HistoryReaderTest {
     Files.writeString(p, text);
     return p;
   }
+
+  @Test
+  void aFileThatStartsWithABraceIsJsonLinesWhateverItsName() throws IOException {
+    Path file = write("readings.txt", """
+        {"sensorId": "a", "ts": 1767225660000, "values": {"temp": 51.0}}
+        {"sensorId": "a", "ts": 1767225600000, "values": {"temp": 50.0}}
+        """);
+    HistoryData data = HistoryReader.defaults().read(file);
+    assertThat(data.featureNames()).containsExactly("temp");
+    assertThat(data.series().get("a").timestamps()).containsExactly(1767225600000L, 1767225660000L);
+  }
+
+  @Test
+  void anEmptyFileOrADirectorySaysSo() throws IOException {
+    Path empty = write("empty.csv", "");
+    assertThatThrownBy(() -> HistoryReader.defaults().read(empty))
+        .isInstanceOf(io.streamae.model.io.UnusableInputException.class)
+        .hasMessage("history file " + empty + " is empty");
+    assertThatThrownBy(() -> HistoryReader.defaults().read(dir))
+        .hasMessage("history file " + dir + " is a directory, not a file");
+  }
 }
