@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       ExamplesCommand.class,
       BenchCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamAeMain implements Runnable {

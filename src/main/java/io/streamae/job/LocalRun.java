@@ -54,15 +54,26 @@ public final class LocalRun {
   private final PrintStream out;
 
   private final boolean retrain;
+  private final double readingsPerSecond;
 
   /**
    * @param retrain train the demo model on the source's normal prefix even when a bundled one fits
    */
   public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain) {
+    this(config, flinkConfig, out, retrain, 0);
+  }
+
+  /**
+   * @param readingsPerSecond pace of the generator source (for a live dashboard); 0 = as fast as
+   *     possible. Other sources are not paced.
+   */
+  public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain,
+      double readingsPerSecond) {
     this.config = config;
     this.flinkConfig = flinkConfig;
     this.out = out;
     this.retrain = retrain;
+    this.readingsPerSecond = readingsPerSecond;
   }
 
   /** Resource of the pre-trained demo model of a source, made by {@code run --retrain}. */
@@ -160,7 +171,7 @@ public final class LocalRun {
       case "generator" -> {
         SyntheticSensors sensors = sensors();
         DataStream<RawReading> stream =
-            env.fromSource(GeneratedReadings.source(sensors, config.generatorPoisonEvery()),
+            env.fromSource(GeneratedReadings.source(sensors, config.generatorPoisonEvery(), readingsPerSecond),
                     WatermarkStrategy.noWatermarks(), "synthetic-sensors")
                 .setParallelism(1)
                 .uid("synthetic-sensors");
@@ -169,7 +180,8 @@ public final class LocalRun {
           known.add(new Episode(f.sensorId(), f.kind(), f.start(), f.end()));
         }
         return new Source(stream,
-            String.format(Locale.ROOT, "%d synthetic machines × %d readings", sensors.sensors(), sensors.readingsPerSensor()),
+            String.format(Locale.ROOT, "%d synthetic machines × %d readings%s", sensors.sensors(), sensors.readingsPerSensor(),
+                readingsPerSecond > 0 ? String.format(Locale.ROOT, " at %,.0f readings/s", readingsPerSecond) : ""),
             sensors.total(), known);
       }
       case "nab" -> {

@@ -215,7 +215,8 @@ public final class AnomalyScorer {
             false,
             window.filledValues(),
             version,
-            AnomalyRecord.OK);
+            AnomalyRecord.OK,
+            Arrays.copyOfRange(window.values(), (steps - 1) * features, steps * features));
     return new Scored(record, next);
   }
 

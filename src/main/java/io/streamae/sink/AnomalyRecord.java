@@ -28,6 +28,8 @@ import java.util.Objects;
  *     windows, whose scores are 0 while its error distribution is learnt
  * @param filledValues steps of the window filled across a gap rather than measured
  * @param status {@code OK}, or why the window could not be scored
+ * @param lastValues the window's last reading (at {@code windowEnd}) in original units, in feature
+ *     order, so a dashboard can draw readings against predictions; empty when not known
  */
 public record AnomalyRecord(
     String sensorId,
@@ -46,9 +48,34 @@ public record AnomalyRecord(
     boolean warmingUp,
     int filledValues,
     String modelVersion,
-    String status) {
+    String status,
+    float[] lastValues) {
 
   public static final String OK = "OK";
+
+  /** A record without the last reading's values (written without a {@code lastReading} key). */
+  public AnomalyRecord(
+      String sensorId,
+      long windowStart,
+      long windowEnd,
+      double reconstructionError,
+      String[] featureNames,
+      float[] featureErrors,
+      float[] attribution,
+      float[] predictions,
+      long[] predictionTimestamps,
+      double predictionError,
+      double anomalyScore,
+      double threshold,
+      boolean anomalous,
+      boolean warmingUp,
+      int filledValues,
+      String modelVersion,
+      String status) {
+    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
+        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
+        anomalous, warmingUp, filledValues, modelVersion, status, new float[0]);
+  }
 
   public boolean ok() {
     return OK.equals(status);
@@ -58,7 +85,7 @@ public record AnomalyRecord(
   public AnomalyRecord withCalibration(double score, boolean alarm, boolean warming) {
     return new AnomalyRecord(sensorId, windowStart, windowEnd, reconstructionError, featureNames,
         featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
-        threshold, alarm, warming, filledValues, modelVersion, status);
+        threshold, alarm, warming, filledValues, modelVersion, status, lastValues);
   }
 
   @Override
@@ -80,7 +107,8 @@ public record AnomalyRecord(
         && warmingUp == r.warmingUp
         && filledValues == r.filledValues
         && Objects.equals(modelVersion, r.modelVersion)
-        && Objects.equals(status, r.status);
+        && Objects.equals(status, r.status)
+        && Arrays.equals(lastValues, r.lastValues);
   }
 
   @Override

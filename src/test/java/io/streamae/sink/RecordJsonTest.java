@@ -28,6 +28,33 @@ class RecordJsonTest {
   @Test
   void resultHasTheDocumentedShape() {
     AnomalyRecord r =
+        withLastValues(
+            record(
+                new String[] {"temp", "vibration"},
+                new float[] {0.8f, 0.02f},
+                new float[] {0.03f, 0.97f},
+                new float[] {71.4f, 0.03f},
+                Double.NaN),
+            new float[] {73.9f, 0.031f});
+
+    assertThat(RecordJson.result(r))
+        .isEqualTo(
+            "{\"sensorId\":\"pump-7\",\"windowStart\":1732700000000,\"windowEnd\":1732701860000,"
+                + "\"reconstructionError\":0.41,\"featureErrors\":{\"temp\":0.8,\"vibration\":0.02},"
+                + "\"attribution\":[{\"feature\":\"vibration\",\"share\":0.97},"
+                + "{\"feature\":\"temp\",\"share\":0.03}],"
+                + "\"lastReading\":{\"ts\":1732701860000,\"values\":{\"temp\":73.9,\"vibration\":0.031}},"
+                + "\"predictions\":[{\"ts\":1732701920000,\"values\":{\"temp\":71.4,\"vibration\":0.03}}],"
+                + "\"predictionError\":null,\"anomalyScore\":0.62,\"threshold\":0.25,\"anomalous\":true,"
+                + "\"warmingUp\":false,\"filledValues\":0,\"modelVersion\":\"pumps:20261127T120000Z\","
+                + "\"status\":\"OK\"}");
+    assertThat(RecordJson.resultBytes(r))
+        .isEqualTo(RecordJson.result(r).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRecordWithoutTheLastReadingKeepsTheEarlierShape() {
+    AnomalyRecord r =
         record(
             new String[] {"temp", "vibration"},
             new float[] {0.8f, 0.02f},
@@ -45,8 +72,13 @@ class RecordJsonTest {
                 + "\"predictionError\":null,\"anomalyScore\":0.62,\"threshold\":0.25,\"anomalous\":true,"
                 + "\"warmingUp\":false,\"filledValues\":0,\"modelVersion\":\"pumps:20261127T120000Z\","
                 + "\"status\":\"OK\"}");
-    assertThat(RecordJson.resultBytes(r))
-        .isEqualTo(RecordJson.result(r).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static AnomalyRecord withLastValues(AnomalyRecord r, float[] values) {
+    return new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
+        r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
+        r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
+        r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), values);
   }
 
   @Test
