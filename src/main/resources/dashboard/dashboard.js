@@ -267,7 +267,8 @@
     $('chart-score').dataset.points = String(s.ts.length);
 
     const thr = s.threshold == null ? null : s.threshold;
-    const errData = [x, s.reconstructionError, s.predictionError, x.map(() => thr)];
+    const positive = v => v != null && v > 0 ? v : null; // log scale
+    const errData = [x, s.reconstructionError.map(positive), s.predictionError.map(positive), x.map(() => positive(thr))];
     if (!state.charts.errors) {
       state.charts.errors = new uPlot(baseOpts(140, [
         { label: 'reconstruction', stroke: COLORS.rec, width: 1.5 },
