@@ -40,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--dashboard", description = "serve the live dashboard (http://localhost:8088) while the job runs, and after it until Ctrl-C")
   boolean dashboard;
 
-  @Option(names = "--dashboard.rate", defaultValue = "300",
+  @Option(names = "--dashboard.rate", defaultValue = "100",
       description = "with --dashboard: generator readings per second, so faults are seen as they begin (default ${DEFAULT-VALUE}; 0 = as fast as possible)")
   double rate;
 

@@ -121,6 +121,11 @@ public final class FleetState {
       return history.size() == 0 ? 0f : history.score(history.size() - 1);
     }
 
+    /** Event time of the last alarm if it is within the windows held, else Long.MIN_VALUE. */
+    long recentAlarm() {
+      return history.size() > 0 && lastAlarm >= history.ts(0) ? lastAlarm : Long.MIN_VALUE;
+    }
+
     long lastTs() {
       return history.size() == 0 ? Long.MIN_VALUE : history.ts(history.size() - 1);
     }
@@ -310,9 +315,14 @@ public final class FleetState {
     return n;
   }
 
-  /** Alarming sensors first, then by current score (highest first), then by name. */
+  /**
+   * Alarming sensors first; then sensors that alarmed within the windows held, latest alarm first
+   * (a fault that just ended still needs a look); then by current score, highest first; then by
+   * name.
+   */
   private static final Comparator<Sensor> ATTENTION =
       Comparator.comparing((Sensor s) -> !s.alarming())
+          .thenComparing(Sensor::recentAlarm, Comparator.reverseOrder())
           .thenComparing(Sensor::score, Comparator.reverseOrder())
           .thenComparing(s -> s.id);
 

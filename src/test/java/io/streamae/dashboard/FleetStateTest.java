@@ -89,8 +89,15 @@ class FleetStateTest {
     assertThat(state.fleet(2, 2, "").get("rows").get(0).get("status").asText()).isEqualTo("WARMING_UP");
     assertThat(state.fleet(0, 50, "ALARM").get("rows")).hasSize(1);
 
-    // Ten windows after its alarm a sensor is no longer alarming.
+    // Ten windows after its alarm a sensor is no longer alarming, but stays above the sensors
+    // without an alarm while that alarm is among its windows held.
     for (int step = 20; step < 26; step++) {
+      state.result(ResultLines.line("alarming", step, Kind.NORMAL));
+    }
+    JsonNode top = state.fleet(0, 1, "").get("rows").get(0);
+    assertThat(top.get("id").asText()).isEqualTo("alarming");
+    assertThat(top.get("status").asText()).isEqualTo("OK");
+    for (int step = 26; step < 80; step++) {
       state.result(ResultLines.line("alarming", step, Kind.NORMAL));
     }
     assertThat(state.fleet(0, 1, "").get("rows").get(0).get("id").asText()).isEqualTo("calm");
