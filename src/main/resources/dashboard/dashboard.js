@@ -64,7 +64,8 @@
   function renderSummary(s) {
     state.summary = s;
     state.clockSkew = Date.now() - s.serverTime;
-    $('source').textContent = s.source || '';
+    $('source').textContent = (s.source || '') + (s.problem ? ' — ' + s.problem : '');
+    $('source').classList.toggle('problem', !!s.problem);
     $('kpi-sensors').textContent = fmtInt(s.sensors);
     $('kpi-sensors-sub').textContent = s.evicted > 0
       ? `${fmtInt(s.evicted)} evicted (max ${fmtInt(s.maxSensors)})` : (s.warmingUp ? `${fmtInt(s.warmingUp)} warming up` : 'all live');

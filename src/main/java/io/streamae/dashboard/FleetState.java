@@ -64,6 +64,7 @@ public final class FleetState {
   private long lastResultAt = -1;
   private long newestWindowEnd = Long.MIN_VALUE;
   private long lag = -1;
+  private String problem;
 
   /**
    * @param alarmLevel the score at which the job raises an alarm (drawn on the score chart)
@@ -250,6 +251,12 @@ public final class FleetState {
     }
   }
 
+  /** Shows why the results are no longer followed (the page says so in its header). */
+  public synchronized void problem(String text) {
+    version++;
+    problem = text;
+  }
+
   /** Increases with every change; the server pushes an update when it moved. */
   public synchronized long version() {
     return version;
@@ -307,6 +314,9 @@ public final class FleetState {
       n.putNull("lastResultAt");
       n.putNull("newestWindowEnd");
     }
+    if (problem != null) {
+      n.put("problem", problem);
+    }
     if (lag >= 0) {
       n.put("lag", lag);
     } else {
@@ -316,13 +326,14 @@ public final class FleetState {
   }
 
   /**
-   * Alarming sensors first; then sensors that alarmed within the windows held, latest alarm first
-   * (a fault that just ended still needs a look); then by current score, highest first; then by
-   * name.
+   * Alarming sensors first, highest score first; then sensors that alarmed within the windows held,
+   * latest alarm first (a fault that just ended still needs a look); then the rest by current
+   * score; ties by name.
    */
   private static final Comparator<Sensor> ATTENTION =
       Comparator.comparing((Sensor s) -> !s.alarming())
-          .thenComparing(Sensor::recentAlarm, Comparator.reverseOrder())
+          .thenComparing((Sensor s) -> s.alarming() ? Long.MIN_VALUE : s.recentAlarm(),
+              Comparator.reverseOrder())
           .thenComparing(Sensor::score, Comparator.reverseOrder())
           .thenComparing(s -> s.id);
 

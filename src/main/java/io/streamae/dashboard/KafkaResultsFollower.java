@@ -116,7 +116,9 @@ public final class KafkaResultsFollower implements AutoCloseable {
     } catch (WakeupException stopping) {
       // close() asked to stop.
     } catch (RuntimeException e) {
-      LOG.error("following {} stopped: {}", kafka.outputTopic(), e.toString(), e);
+      // Shown on the page as well as logged: a dashboard that silently stops would look healthy.
+      LOG.error("following {} stopped", kafka.outputTopic(), e);
+      state.problem(String.format("stopped following %s: %s", kafka.outputTopic(), e));
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
