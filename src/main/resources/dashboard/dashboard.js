@@ -292,9 +292,9 @@
         $('feature-charts').appendChild(wrap);
         const chart = new uPlot(baseOpts(130, [
           { label: 'reading', stroke: COLORS.reading, width: 1.4 },
-          { label: 'expected ±3σ', stroke: COLORS.expected, width: 1, dash: [4, 3], spanGaps: true },
-          { label: 'band high', stroke: COLORS.bandLine, width: 0.5, spanGaps: true },
-          { label: 'band low', stroke: COLORS.bandLine, width: 0.5, spanGaps: true },
+          { label: 'expected ±3σ', stroke: COLORS.expected, width: 1, dash: [4, 3], spanGaps: true, points: { show: false } },
+          { label: 'band high', stroke: COLORS.bandLine, width: 0.5, spanGaps: true, points: { show: false } },
+          { label: 'band low', stroke: COLORS.bandLine, width: 0.5, spanGaps: true, points: { show: false } },
         ], { bands: [{ series: [3, 4], fill: COLORS.band }] }), featureData(s, f), wrap.querySelector('.plot'));
         state.charts.features.push(chart);
         wrap.dataset.ready = '1';
