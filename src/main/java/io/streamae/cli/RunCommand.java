@@ -2,17 +2,22 @@ package io.streamae.cli;
 
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
+import io.streamae.dashboard.Dashboard;
 import io.streamae.job.JobOptions;
 import io.streamae.job.LocalRun;
 import io.streamae.model.io.UnusableInputException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import org.apache.flink.configuration.CheckpointingOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +37,8 @@ import picocli.CommandLine.Unmatched;
       "",
       "Results and dead letters are written as JSON lines; the summary counts windows, alarms"
           + " inside and outside the source's known faults, and dead letters by reason.",
+      "--dashboard serves a live page of the results while the job runs, and after it until"
+          + " Ctrl-C (see the dashboard command).",
       "Exit code 0: done; 1: nothing could be scored (empty input, shorter than a window, every"
           + " reading a dead letter); 2: a mistake in the command line or its files.",
       ""
@@ -77,6 +84,18 @@ final class RunCommand implements Callable<Integer> {
           + " pre-trained one.")
   boolean retrain;
 
+  @Option(names = "--dashboard",
+      description = "Serve the live dashboard (http://localhost:8088) while the job runs, and"
+          + " after it until Ctrl-C. Default: off.")
+  boolean dashboard;
+
+  @Option(names = "--dashboard.rate", defaultValue = "100",
+      description = "With --dashboard: generator readings per second, so faults are seen as they"
+          + " begin; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+  double rate;
+
+  @Mixin DashboardOptions dashboardOptions;
+
   @Unmatched List<String> overrides = new ArrayList<>();
 
   @Override
@@ -98,11 +117,37 @@ final class RunCommand implements Callable<Integer> {
       Path parent = Paths.get(output).toAbsolutePath().getParent();
       conf.set(JobOptions.DEAD_LETTER_PATH, parent.resolve("dead-letters.jsonl").toString());
     }
+    if (rate < 0) {
+      throw new IllegalArgumentException(String.format("--dashboard.rate (%s) must be >= 0", rate));
+    }
+    Dashboard page = null;
+    if (dashboard) {
+      // The file sink flushes on checkpoints: checkpoint often so the page sees results at once.
+      if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+      }
+    }
     JobConfig jobConfig = JobConfig.from(conf);
+    if (dashboard) {
+      // Start the page on this run's results, not the previous run's.
+      Path results = Paths.get(jobConfig.outputPath());
+      Path deadLetters = Paths.get(jobConfig.deadLetterPath());
+      Files.deleteIfExists(results);
+      Files.deleteIfExists(deadLetters);
+      page = Dashboard.onFiles(dashboardOptions.settings(), results, deadLetters,
+          jobConfig.scoring());
+      System.out.printf(Locale.ROOT, "dashboard: %s%n", page.url());
+    }
     boolean terminal = System.console() != null;
     ProgressBar training = new ProgressBar(System.err, terminal);
-    LocalRun.Result result =
-        new LocalRun(jobConfig, conf, System.out, retrain, System.err, terminal, training).run();
+    LocalRun.Result result = new LocalRun(jobConfig, conf, System.out, retrain, System.err,
+        terminal, training, dashboard ? rate : 0).run();
+    if (page != null) {
+      System.out.printf(Locale.ROOT,
+          "%nthe job has finished; the dashboard keeps serving at %s (Ctrl-C to stop)%n",
+          page.url());
+      DashboardCommand.serveUntilStopped(page);
+    }
     if (result.windows() == 0) {
       if (result.readings() > 0 && result.deadLetters() >= result.readings()) {
         throw new UnusableInputException(String.format(Locale.ROOT,

@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       ScoreCommand.class,
       ExamplesCommand.class,
       BenchCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class StreamAeMain implements Runnable {

@@ -59,12 +59,13 @@ public final class LocalRun {
   private final PrintStream err;
   private final boolean showProgress;
   private final TrainingListener trainingProgress;
+  private final double readingsPerSecond;
 
   /**
    * @param retrain train the demo model on the source's normal prefix even when a bundled one fits
    */
   public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain) {
-    this(config, flinkConfig, out, retrain, System.err, false, TrainingListener.NONE);
+    this(config, flinkConfig, out, retrain, System.err, false, TrainingListener.NONE, 0);
   }
 
   /**
@@ -80,6 +81,29 @@ public final class LocalRun {
       PrintStream err,
       boolean showProgress,
       TrainingListener trainingProgress) {
+    this(config, flinkConfig, out, retrain, err, showProgress, trainingProgress, 0);
+  }
+
+  /** A run whose generator source is paced at {@code readingsPerSecond} (0 = as fast as possible). */
+  public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain,
+      double readingsPerSecond) {
+    this(config, flinkConfig, out, retrain, System.err, false, TrainingListener.NONE,
+        readingsPerSecond);
+  }
+
+  /**
+   * @param readingsPerSecond pace of the generator source (for a live dashboard); 0 = as fast as
+   *     possible. Other sources are not paced.
+   */
+  public LocalRun(
+      JobConfig config,
+      Configuration flinkConfig,
+      PrintStream out,
+      boolean retrain,
+      PrintStream err,
+      boolean showProgress,
+      TrainingListener trainingProgress,
+      double readingsPerSecond) {
     this.config = config;
     this.flinkConfig = flinkConfig;
     this.out = out;
@@ -87,6 +111,7 @@ public final class LocalRun {
     this.err = err;
     this.showProgress = showProgress;
     this.trainingProgress = trainingProgress;
+    this.readingsPerSecond = readingsPerSecond;
   }
 
   /** Resource of the pre-trained demo model of a source, made by {@code run --retrain}. */
@@ -231,7 +256,8 @@ public final class LocalRun {
       case "generator" -> {
         SyntheticSensors sensors = sensors();
         DataStream<RawReading> stream =
-            env.fromSource(GeneratedReadings.source(sensors, config.generatorPoisonEvery()),
+            env.fromSource(GeneratedReadings.source(sensors, config.generatorPoisonEvery(),
+                readingsPerSecond),
                     WatermarkStrategy.noWatermarks(), "synthetic-sensors")
                 .setParallelism(1)
                 .uid("synthetic-sensors");
@@ -240,7 +266,9 @@ public final class LocalRun {
           known.add(new Episode(f.sensorId(), f.kind(), f.start(), f.end()));
         }
         return new Source(stream,
-            String.format(Locale.ROOT, "%d synthetic machines × %d readings", sensors.sensors(), sensors.readingsPerSensor()),
+            String.format(Locale.ROOT, "%d synthetic machines × %d readings%s", sensors.sensors(),
+                sensors.readingsPerSensor(), readingsPerSecond > 0
+                    ? String.format(Locale.ROOT, " at %,.0f readings/s", readingsPerSecond) : ""),
             sensors.total(), sensors.sensors(), known);
       }
       case "nab" -> {

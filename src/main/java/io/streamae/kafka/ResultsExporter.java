@@ -36,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * isolation.level=read_committed} from the latest offsets under group {@code
  * <kafka.group-id>-exporter}. Output: {@code GET /metrics} in the Prometheus text format, for every
  * sensor seen (at most {@value Registry#MAX_SENSORS}): the latest {@code streamae_anomaly_score},
- * {@code streamae_reconstruction_error}, {@code streamae_threshold}, {@code
- * streamae_feature_error{feature=...}}, {@code streamae_anomalous}, {@code
- * streamae_window_end_seconds}, and counters {@code streamae_results_total}, {@code
+ * {@code streamae_reconstruction_error}, {@code streamae_prediction_error}, {@code
+ * streamae_threshold}, {@code streamae_feature_error{feature=...}}, the latest reading {@code
+ * streamae_value{feature=...}} and the model's earlier prediction for it {@code
+ * streamae_expected_value{feature=...}}, {@code streamae_anomalous}, {@code
+ * streamae_window_end_seconds}, {@code streamae_model_info{model_version=...}} (always 1: the
+ * version is the label), and counters {@code streamae_results_total}, {@code
  * streamae_anomalies_total}; plus {@code streamae_dead_letters_total{reason, stage}}.
  *
  * <pre>
@@ -154,7 +157,13 @@ public final class ResultsExporter {
       double windowEnd = Double.NaN;
       boolean anomalous;
       boolean warmingUp;
+      double predictionError = Double.NaN;
+      String modelVersion;
       final Map<String, Double> featureErrors = new TreeMap<>();
+      final Map<String, Double> values = new TreeMap<>();
+      final Map<String, Double> expected = new TreeMap<>();
+      // The latest record's predictions, by the event time they are for.
+      final Map<Long, JsonNode> predictions = new TreeMap<>();
       long results;
       long anomalies;
     }
@@ -181,6 +190,25 @@ public final class ResultsExporter {
         sensor = new Sensor();
         sensors.put(id, sensor);
       }
+      long windowEnd = json.path("windowEnd").asLong(Long.MIN_VALUE);
+      JsonNode predicted = sensor.predictions.get(windowEnd);
+      sensor.values.clear();
+      sensor.expected.clear();
+      Iterator<Map.Entry<String, JsonNode>> readings = json.path("lastReading").path("values").fields();
+      while (readings.hasNext()) {
+        Map.Entry<String, JsonNode> f = readings.next();
+        sensor.values.put(f.getKey(), f.getValue().isNumber() ? f.getValue().asDouble() : Double.NaN);
+        JsonNode p = predicted == null ? null : predicted.get(f.getKey());
+        sensor.expected.put(f.getKey(), p != null && p.isNumber() ? p.asDouble() : Double.NaN);
+      }
+      sensor.predictions.clear();
+      for (JsonNode step : json.path("predictions")) {
+        if (step.path("ts").canConvertToLong()) {
+          sensor.predictions.put(step.get("ts").asLong(), step.path("values"));
+        }
+      }
+      sensor.predictionError = number(json, "predictionError");
+      sensor.modelVersion = json.path("modelVersion").isTextual() ? json.get("modelVersion").asText() : null;
       sensor.score = number(json, "anomalyScore");
       sensor.error = number(json, "reconstructionError");
       sensor.threshold = number(json, "threshold");
@@ -219,6 +247,11 @@ public final class ResultsExporter {
           s -> s.error);
       gauge(
           out,
+          "streamae_prediction_error",
+          "Latest error of the model's previous next-step prediction (normalised units).",
+          s -> s.predictionError);
+      gauge(
+          out,
           "streamae_threshold",
           "The model's threshold on the reconstruction error.",
           s -> s.threshold);
@@ -252,6 +285,20 @@ public final class ResultsExporter {
                           String.format(
                               "sensor=\"%s\",feature=\"%s\"", escape(id), escape(feature)),
                           value)));
+      perFeature(out, "streamae_value", "The window's last reading, per feature (original units).",
+          s -> s.values);
+      perFeature(out, "streamae_expected_value",
+          "The model's earlier next-step prediction for that reading, per feature (original units).",
+          s -> s.expected);
+      header(out, "streamae_model_info", "gauge",
+          "Always 1; the label model_version names the model that scored the sensor's latest window.");
+      sensors.forEach(
+          (id, s) -> {
+            if (s.modelVersion != null) {
+              sample(out, "streamae_model_info",
+                  String.format("sensor=\"%s\",model_version=\"%s\"", escape(id), escape(s.modelVersion)), 1);
+            }
+          });
       counter(out, "streamae_results_total", "Results read per sensor.", s -> s.results);
       counter(
           out, "streamae_anomalies_total", "Anomalous results read per sensor.", s -> s.anomalies);
@@ -288,6 +335,21 @@ public final class ResultsExporter {
       header(out, name, "gauge", help);
       sensors.forEach(
           (id, s) -> sample(out, name, String.format("sensor=\"%s\"", escape(id)), value.of(s)));
+    }
+
+    private interface PerFeature {
+      Map<String, Double> of(Sensor sensor);
+    }
+
+    private void perFeature(StringBuilder out, String name, String help, PerFeature values) {
+      header(out, name, "gauge", help);
+      sensors.forEach(
+          (id, s) ->
+              values.of(s).forEach(
+                  (feature, value) ->
+                      sample(out, name,
+                          String.format("sensor=\"%s\",feature=\"%s\"", escape(id), escape(feature)),
+                          value)));
     }
 
     private void counter(StringBuilder out, String name, String help, Value value) {

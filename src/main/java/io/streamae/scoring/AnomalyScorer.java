@@ -208,7 +208,6 @@ public final class AnomalyScorer {
             window.end(),
             spec.mode().reconstructs() ? error : Double.NaN,
             featureNames,
-            Arrays.copyOfRange(window.values(), (steps - 1) * features, steps * features),
             featureErrors,
             attribution,
             predictions,
@@ -221,7 +220,8 @@ public final class AnomalyScorer {
             window.filledValues(),
             version,
             AnomalyRecord.OK,
-            window.releasedByTimeout());
+            window.releasedByTimeout(),
+            Arrays.copyOfRange(window.values(), (steps - 1) * features, steps * features));
     return new Scored(record, next);
   }
 
@@ -282,7 +282,6 @@ public final class AnomalyScorer {
         window.end(),
         Double.NaN,
         featureNames,
-        new float[0],
         new float[0],
         new float[0],
         new float[0],

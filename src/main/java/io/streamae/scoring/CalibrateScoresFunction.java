@@ -67,7 +67,7 @@ public class CalibrateScoresFunction
             current,
             record.reconstructionError(),
             record.predictionError(),
-            record.values(),
+            record.lastValues(),
             record.windowEnd());
     state.update(current);
     if (result.warmingUp()) {

@@ -132,6 +132,7 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     long loadedAt = System.currentTimeMillis();
     model.gauge(ScoringMetrics.MODEL_VERSION, () -> version);
     model.gauge(ScoringMetrics.MODEL_LOADED_AT, () -> loadedAt);
+    model.addGroup(ScoringMetrics.MODEL_VERSION_KEY, version).gauge(ScoringMetrics.MODEL_INFO, () -> 1);
     LOG.info(
         "model {} loaded from {} (parameters sha256 {}); up to {} windows per forward pass, waiting at most {} ms; kernel {}{}",
         version, modelPath, bundle.metadata().parameters().sha256(), batchSize, maxWaitMillis,

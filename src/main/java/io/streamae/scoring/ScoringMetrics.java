@@ -19,6 +19,14 @@ public final class ScoringMetrics {
   public static final String SCORING_LATENCY_MS = "scoringLatencyMs";
   public static final String MODEL_VERSION = "version";
   public static final String MODEL_LOADED_AT = "loadedAt";
+  /**
+   * Key of the group whose value is the model version ({@code anomaly.model.modelVersion.<version>});
+   * its gauge {@link #MODEL_INFO} is always 1. String gauges such as {@link #MODEL_VERSION} read as 0
+   * in Prometheus, a label keeps the text: {@code
+   * flink_taskmanager_job_task_operator_anomaly_model_modelVersion_info{modelVersion="pumps:3"}}.
+   */
+  public static final String MODEL_VERSION_KEY = "modelVersion";
+  public static final String MODEL_INFO = "info";
 
   private ScoringMetrics() {}
 }

@@ -11,7 +11,6 @@ import java.util.Objects;
  * @param reconstructionError mean squared reconstruction error over the window, in normalised
  *     units (NaN for a prediction-only model)
  * @param featureNames the model's features, the order of every per-feature array
- * @param values the window's newest reading, per feature, in original units
  * @param featureErrors per-feature mean squared reconstruction error, normalised units
  * @param attribution each feature's share of the reconstruction error, summing to 1
  * @param predictions next-step predictions {@code [horizon, features]} in original units
@@ -33,6 +32,8 @@ import java.util.Objects;
  * @param releasedByTimeout whether the window was released by the staleness bound ({@code
  *     window.max-staleness}: its newest reading waited that long without the watermark passing
  *     it) rather than by the watermark
+ * @param lastValues the window's last reading (at {@code windowEnd}) in original units, in feature
+ *     order, so a dashboard can draw readings against predictions; empty when not known
  */
 public record AnomalyRecord(
     String sensorId,
@@ -40,7 +41,6 @@ public record AnomalyRecord(
     long windowEnd,
     double reconstructionError,
     String[] featureNames,
-    float[] values,
     float[] featureErrors,
     float[] attribution,
     float[] predictions,
@@ -53,18 +53,18 @@ public record AnomalyRecord(
     int filledValues,
     String modelVersion,
     String status,
-    boolean releasedByTimeout) {
+    boolean releasedByTimeout,
+    float[] lastValues) {
 
   public static final String OK = "OK";
 
-  /** A record of a window released by the watermark. */
+  /** A record without the last reading's values (written without a {@code lastReading} key). */
   public AnomalyRecord(
       String sensorId,
       long windowStart,
       long windowEnd,
       double reconstructionError,
       String[] featureNames,
-      float[] values,
       float[] featureErrors,
       float[] attribution,
       float[] predictions,
@@ -77,9 +77,59 @@ public record AnomalyRecord(
       int filledValues,
       String modelVersion,
       String status) {
-    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, values,
-        featureErrors, attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
-        anomalous, warmingUp, filledValues, modelVersion, status, false);
+    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
+        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
+        anomalous, warmingUp, filledValues, modelVersion, status, false, new float[0]);
+  }
+
+  /** A record released by the watermark, with the last reading's values. */
+  public AnomalyRecord(
+      String sensorId,
+      long windowStart,
+      long windowEnd,
+      double reconstructionError,
+      String[] featureNames,
+      float[] featureErrors,
+      float[] attribution,
+      float[] predictions,
+      long[] predictionTimestamps,
+      double predictionError,
+      double anomalyScore,
+      double threshold,
+      boolean anomalous,
+      boolean warmingUp,
+      int filledValues,
+      String modelVersion,
+      String status,
+      float[] lastValues) {
+    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
+        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
+        anomalous, warmingUp, filledValues, modelVersion, status, false, lastValues);
+  }
+
+  /** A record without the last reading's values, released by the watermark or by timeout. */
+  public AnomalyRecord(
+      String sensorId,
+      long windowStart,
+      long windowEnd,
+      double reconstructionError,
+      String[] featureNames,
+      float[] featureErrors,
+      float[] attribution,
+      float[] predictions,
+      long[] predictionTimestamps,
+      double predictionError,
+      double anomalyScore,
+      double threshold,
+      boolean anomalous,
+      boolean warmingUp,
+      int filledValues,
+      String modelVersion,
+      String status,
+      boolean releasedByTimeout) {
+    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
+        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
+        anomalous, warmingUp, filledValues, modelVersion, status, releasedByTimeout, new float[0]);
   }
 
   public boolean ok() {
@@ -89,8 +139,9 @@ public record AnomalyRecord(
   /** The same record with a calibrated score, alarm decision and warm-up flag. */
   public AnomalyRecord withCalibration(double score, boolean alarm, boolean warming) {
     return new AnomalyRecord(sensorId, windowStart, windowEnd, reconstructionError, featureNames,
-        values, featureErrors, attribution, predictions, predictionTimestamps, predictionError,
-        score, threshold, alarm, warming, filledValues, modelVersion, status, releasedByTimeout);
+        featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
+        threshold, alarm, warming, filledValues, modelVersion, status, releasedByTimeout,
+        lastValues);
   }
 
   @Override
@@ -101,7 +152,6 @@ public record AnomalyRecord(
         && windowEnd == r.windowEnd
         && Double.compare(reconstructionError, r.reconstructionError) == 0
         && Arrays.equals(featureNames, r.featureNames)
-        && Arrays.equals(values, r.values)
         && Arrays.equals(featureErrors, r.featureErrors)
         && Arrays.equals(attribution, r.attribution)
         && Arrays.equals(predictions, r.predictions)
@@ -114,7 +164,8 @@ public record AnomalyRecord(
         && filledValues == r.filledValues
         && Objects.equals(modelVersion, r.modelVersion)
         && Objects.equals(status, r.status)
-        && releasedByTimeout == r.releasedByTimeout;
+        && releasedByTimeout == r.releasedByTimeout
+        && Arrays.equals(lastValues, r.lastValues);
   }
 
   @Override

@@ -24,13 +24,15 @@ import java.util.List;
  * {"sensorId":"pump-7","windowStart":1732700000000,"windowEnd":1732701860000,
  *  "reconstructionError":0.41,"featureErrors":{"temp":0.8,"vibration":0.02},
  *  "attribution":[{"feature":"temp","share":0.97},{"feature":"vibration","share":0.03}],
+ *  "lastReading":{"ts":1732701860000,"values":{"temp":73.9,"vibration":0.031}},
  *  "predictions":[{"ts":1732701920000,"values":{"temp":71.4,"vibration":0.03}}],
  *  "predictionError":0.12,"anomalyScore":0.62,"threshold":0.25,"anomalous":true,
  *  "warmingUp":false,"filledValues":0,"modelVersion":"pumps:20261127T120000Z","status":"OK",
  *  "releasedByTimeout":false}
  * }</pre>
  *
- * Errors that cannot be computed are {@code null} (JSON has no NaN). A dead letter keeps the raw
+ * Errors that cannot be computed are {@code null} (JSON has no NaN). {@code lastReading} (the
+ * window's last reading) is left out when the record does not carry it; readers must not need it. A dead letter keeps the raw
  * bytes exactly, base64-encoded, plus the text when the bytes are valid UTF-8.
  */
 public final class RecordJson {
@@ -59,12 +61,6 @@ public final class RecordJson {
       g.writeStringField("sensorId", r.sensorId());
       g.writeNumberField("windowStart", r.windowStart());
       g.writeNumberField("windowEnd", r.windowEnd());
-      g.writeObjectFieldStart("values");
-      float[] values = r.values();
-      for (int f = 0; f < values.length; f++) {
-        number(g, names[f], values[f]);
-      }
-      g.writeEndObject();
       number(g, "reconstructionError", r.reconstructionError());
       g.writeObjectFieldStart("featureErrors");
       float[] featureErrors = r.featureErrors();
@@ -81,8 +77,19 @@ public final class RecordJson {
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeArrayFieldStart("predictions");
       int features = names.length;
+      float[] last = r.lastValues();
+      if (last != null && last.length == features) {
+        g.writeObjectFieldStart("lastReading");
+        g.writeNumberField("ts", r.windowEnd());
+        g.writeObjectFieldStart("values");
+        for (int f = 0; f < features; f++) {
+          number(g, names[f], last[f]);
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeArrayFieldStart("predictions");
       long[] predictionTimestamps = r.predictionTimestamps();
       float[] predictions = r.predictions();
       for (int p = 0; p < predictionTimestamps.length; p++) {

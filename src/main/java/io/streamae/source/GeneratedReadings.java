@@ -11,9 +11,21 @@ public final class GeneratedReadings {
   private GeneratedReadings() {}
 
   public static DataGeneratorSource<RawReading> source(SyntheticSensors sensors, int poisonEvery) {
+    return source(sensors, poisonEvery, 0);
+  }
+
+  /**
+   * @param readingsPerSecond at most this many payloads a second (so a watcher sees faults begin
+   *     as they happen); 0 = as fast as the job takes them
+   */
+  public static DataGeneratorSource<RawReading> source(
+      SyntheticSensors sensors, int poisonEvery, double readingsPerSecond) {
     GeneratorFunction<Long, RawReading> generator =
         index -> new RawReading(sensors.payload(index, poisonEvery), "generator:" + index, 0L);
     return new DataGeneratorSource<>(
-        generator, sensors.total(), RateLimiterStrategy.noOp(), TypeInformation.of(RawReading.class));
+        generator,
+        sensors.total(),
+        readingsPerSecond > 0 ? RateLimiterStrategy.perSecond(readingsPerSecond) : RateLimiterStrategy.noOp(),
+        TypeInformation.of(RawReading.class));
   }
 }

@@ -80,7 +80,6 @@ class KafkaPipelinesTest {
             8_000L,
             0.25,
             new String[] {"temp", "vibration"},
-            new float[] {70.5f, 0.031f},
             new float[] {0.3f, 0.2f},
             new float[] {0.6f, 0.4f},
             new float[] {71f, 0.03f},

@@ -31,6 +31,27 @@ class ResultsExporterTest {
   }
 
   @Test
+  void exportsTheReadingAgainstThePredictionMadeForItAndTheModelVersionAsALabel() {
+    ResultsExporter.Registry registry = new ResultsExporter.Registry();
+    registry.result(io.streamae.sink.RecordJson.resultBytes(record(60_000L, 70f, 71.5f)));
+    registry.result(io.streamae.sink.RecordJson.resultBytes(record(120_000L, 72f, 73f)));
+
+    assertThat(registry.render())
+        .contains("streamae_value{sensor=\"pump-9\",feature=\"temp\"} 72\n")
+        .contains("streamae_expected_value{sensor=\"pump-9\",feature=\"temp\"} 71.5\n")
+        .contains("streamae_prediction_error{sensor=\"pump-9\"} 0.125\n")
+        .contains("streamae_model_info{sensor=\"pump-9\",model_version=\"pumps:3\"} 1\n");
+  }
+
+  /** A window ending at {@code end} whose last reading is {@code value}, predicting the next. */
+  private static io.streamae.sink.AnomalyRecord record(long end, float value, float next) {
+    long t = 1_732_700_000_000L + end;
+    return new io.streamae.sink.AnomalyRecord("pump-9", t - 60_000L, t, 0.1, new String[] {"temp"},
+        new float[] {0.1f}, new float[] {1f}, new float[] {next}, new long[] {t + 60_000L}, 0.125,
+        0.2, 0.5, false, false, 0, "pumps:3", io.streamae.sink.AnomalyRecord.OK, new float[] {value});
+  }
+
+  @Test
   void countsDeadLettersAndUnreadableResults() {
     ResultsExporter.Registry registry = new ResultsExporter.Registry();
     registry.deadLetter("MALFORMED_JSON", "parse");

@@ -27,7 +27,7 @@ class CalibrateScoresFunctionTest {
   private static AnomalyRecord record(String sensor, int step, double error, String status) {
     long end = T0 + step * MINUTE;
     return new AnomalyRecord(sensor, end - 7 * MINUTE, end, error, new String[] {"temp"},
-        new float[] {20f}, new float[] {(float) error}, new float[] {1f}, new float[] {1f}, new long[] {end + MINUTE},
+        new float[] {(float) error}, new float[] {1f}, new float[] {1f}, new long[] {end + MINUTE},
         error, error / (error + 0.1), 0.1, error > 0.1, false, 0, "m:1", status);
   }
 

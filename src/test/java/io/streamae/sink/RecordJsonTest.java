@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -21,14 +20,40 @@ class RecordJsonTest {
       predictionTimestamps[p] = 1_732_701_920_000L + 60_000L * p;
     }
     return new AnomalyRecord(
-        "pump-7", 1_732_700_000_000L, 1_732_701_860_000L, 0.41, names,
-        Arrays.copyOf(predictions, names.length), errors, attribution,
+        "pump-7", 1_732_700_000_000L, 1_732_701_860_000L, 0.41, names, errors, attribution,
         predictions, predictionTimestamps, predictionError, 0.62, 0.25, true, false, 0,
         "pumps:20261127T120000Z", AnomalyRecord.OK);
   }
 
   @Test
   void resultHasTheDocumentedShape() {
+    AnomalyRecord r =
+        withLastValues(
+            record(
+                new String[] {"temp", "vibration"},
+                new float[] {0.8f, 0.02f},
+                new float[] {0.03f, 0.97f},
+                new float[] {71.4f, 0.03f},
+                Double.NaN),
+            new float[] {73.9f, 0.031f});
+
+    assertThat(RecordJson.result(r))
+        .isEqualTo(
+            "{\"sensorId\":\"pump-7\",\"windowStart\":1732700000000,\"windowEnd\":1732701860000,"
+                + "\"reconstructionError\":0.41,\"featureErrors\":{\"temp\":0.8,\"vibration\":0.02},"
+                + "\"attribution\":[{\"feature\":\"vibration\",\"share\":0.97},"
+                + "{\"feature\":\"temp\",\"share\":0.03}],"
+                + "\"lastReading\":{\"ts\":1732701860000,\"values\":{\"temp\":73.9,\"vibration\":0.031}},"
+                + "\"predictions\":[{\"ts\":1732701920000,\"values\":{\"temp\":71.4,\"vibration\":0.03}}],"
+                + "\"predictionError\":null,\"anomalyScore\":0.62,\"threshold\":0.25,\"anomalous\":true,"
+                + "\"warmingUp\":false,\"filledValues\":0,\"modelVersion\":\"pumps:20261127T120000Z\","
+                + "\"status\":\"OK\",\"releasedByTimeout\":false}");
+    assertThat(RecordJson.resultBytes(r))
+        .isEqualTo(RecordJson.result(r).getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRecordWithoutTheLastReadingKeepsTheEarlierShape() {
     AnomalyRecord r =
         record(
             new String[] {"temp", "vibration"},
@@ -40,15 +65,21 @@ class RecordJsonTest {
     assertThat(RecordJson.result(r))
         .isEqualTo(
             "{\"sensorId\":\"pump-7\",\"windowStart\":1732700000000,\"windowEnd\":1732701860000,"
-                + "\"values\":{\"temp\":71.4,\"vibration\":0.03},\"reconstructionError\":0.41,\"featureErrors\":{\"temp\":0.8,\"vibration\":0.02},"
+                + "\"reconstructionError\":0.41,\"featureErrors\":{\"temp\":0.8,\"vibration\":0.02},"
                 + "\"attribution\":[{\"feature\":\"vibration\",\"share\":0.97},"
                 + "{\"feature\":\"temp\",\"share\":0.03}],"
                 + "\"predictions\":[{\"ts\":1732701920000,\"values\":{\"temp\":71.4,\"vibration\":0.03}}],"
                 + "\"predictionError\":null,\"anomalyScore\":0.62,\"threshold\":0.25,\"anomalous\":true,"
                 + "\"warmingUp\":false,\"filledValues\":0,\"modelVersion\":\"pumps:20261127T120000Z\","
                 + "\"status\":\"OK\",\"releasedByTimeout\":false}");
-    assertThat(RecordJson.resultBytes(r))
-        .isEqualTo(RecordJson.result(r).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static AnomalyRecord withLastValues(AnomalyRecord r, float[] values) {
+    return new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
+        r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
+        r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
+        r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), false,
+        values);
   }
 
   @Test
@@ -57,7 +88,7 @@ class RecordJsonTest {
         record(new String[] {"temp"}, new float[] {0.8f}, new float[] {1f}, new float[] {71.4f}, 0);
     AnomalyRecord timedOut =
         new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
-            r.featureNames(), r.values(), r.featureErrors(), r.attribution(), r.predictions(),
+            r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
             r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
             r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), true);
 
@@ -92,7 +123,6 @@ class RecordJsonTest {
 
       for (int f = 0; f < names.length; f++) {
         assertReadsBack(json.get("featureErrors").get(names[f]), errors[f]);
-        assertReadsBack(json.get("values").get(names[f]), predictions[f]);
         for (int p = 0; p < 2; p++) {
           assertReadsBack(json.get("predictions").get(p).get("values").get(names[f]), predictions[p * names.length + f]);
         }
