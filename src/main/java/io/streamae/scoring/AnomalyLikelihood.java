@@ -280,6 +280,12 @@ public final class AnomalyLikelihood implements Serializable {
     /** Per stream: values in the ring (up to averageWindows) and the next slot. */
     public int[] recentCount;
     public int[] recentNext;
+    /**
+     * Per feature: the mean log reconstruction error of the windows learned from (the typical
+     * error the feature's errors are divided by); null before the first window with features.
+     */
+    public double[] featureScale;
+    public long featureSamples;
     /** Per feature: lowest and highest reading seen; null before the first reading. */
     public float[] low;
     public float[] high;
@@ -344,8 +350,30 @@ public final class AnomalyLikelihood implements Serializable {
       double predictionError,
       float[] values,
       long eventTime) {
+    return update(state, reconstructionError, null, predictionError, values, eventTime);
+  }
+
+  /**
+   * Calibrates one window and updates {@code state}; with per-feature errors of two or more
+   * features, the reconstruction stream judges them normalised by each feature's own typical
+   * error ({@link #normalisedError}), so a noisy feature does not hide a quiet one.
+   *
+   * @param featureErrors per-feature reconstruction errors, or null to judge {@code
+   *     reconstructionError} as it is
+   */
+  public Result update(
+      State state,
+      double reconstructionError,
+      float[] featureErrors,
+      double predictionError,
+      float[] values,
+      long eventTime) {
     boolean warmingUp = state.windows < settings.warmupWindows();
     state.windows++;
+    double[] logFeatureErrors = logFeatureErrors(featureErrors, reconstructionError);
+    if (logFeatureErrors != null) {
+      reconstructionError = normalisedError(state, logFeatureErrors);
+    }
     double averageR = average(state, RECONSTRUCTION, reconstructionError);
     double averageP = average(state, PREDICTION, predictionError);
     double logTail =
@@ -380,6 +408,7 @@ public final class AnomalyLikelihood implements Serializable {
     if (learn) {
       learn(state, RECONSTRUCTION, averageR);
       learn(state, PREDICTION, averageP);
+      learnFeatureScales(state, logFeatureErrors);
     }
     if (warmingUp) {
       return new Result(0.0, 0.0, 0.0, false, true);
@@ -404,6 +433,51 @@ public final class AnomalyLikelihood implements Serializable {
     }
     double x = HALF_SCORE_DECADES * score / (1 - score);
     return Math.pow(10, -x);
+  }
+
+  /** ln of each feature's error, or null when there are fewer than two usable ones. */
+  private static double[] logFeatureErrors(float[] featureErrors, double reconstructionError) {
+    if (featureErrors == null || featureErrors.length < 2 || Double.isNaN(reconstructionError)) {
+      return null;
+    }
+    double[] out = new double[featureErrors.length];
+    for (int f = 0; f < out.length; f++) {
+      if (!(featureErrors[f] >= 0) || Float.isInfinite(featureErrors[f])) {
+        return null;
+      }
+      out[f] = Math.log(featureErrors[f] + ERROR_FLOOR);
+    }
+    return out;
+  }
+
+  /**
+   * The mean over features of each feature's error divided by that feature's typical error (the
+   * geometric mean of its errors in windows the sensor learned from). Until a feature has a
+   * typical error, its own error counts as typical.
+   */
+  static double normalisedError(State state, double[] logFeatureErrors) {
+    int features = logFeatureErrors.length;
+    if (state.featureScale == null || state.featureScale.length != features) {
+      state.featureScale = new double[features];
+      state.featureSamples = 0;
+    }
+    double sum = 0;
+    for (int f = 0; f < features; f++) {
+      double scale = state.featureSamples == 0 ? logFeatureErrors[f] : state.featureScale[f];
+      sum += Math.exp(logFeatureErrors[f] - scale);
+    }
+    return sum / features;
+  }
+
+  private void learnFeatureScales(State state, double[] logFeatureErrors) {
+    if (logFeatureErrors == null) {
+      return;
+    }
+    double alpha = Math.max(1.0 / (state.featureSamples + 1), 1.0 / settings.historyWindows());
+    for (int f = 0; f < logFeatureErrors.length; f++) {
+      state.featureScale[f] += alpha * (logFeatureErrors[f] - state.featureScale[f]);
+    }
+    state.featureSamples++;
   }
 
   /**

@@ -66,6 +66,7 @@ public class CalibrateScoresFunction
         likelihood.update(
             current,
             record.reconstructionError(),
+            record.featureErrors(),
             record.predictionError(),
             record.lastValues(),
             record.windowEnd());

@@ -74,7 +74,8 @@ public final class HistoryScorer {
               continue;
             }
             AnomalyLikelihood.Result calibrated =
-                likelihood.update(state, r.reconstructionError(), r.predictionError(), r.lastValues(),
+                likelihood.update(state, r.reconstructionError(), r.featureErrors(), r.predictionError(),
+                    r.lastValues(),
                     r.windowEnd());
             sink.accept(
                 r.withCalibration(calibrated.score(), calibrated.anomalous(), calibrated.warmingUp()));

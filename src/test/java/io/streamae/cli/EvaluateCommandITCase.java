@@ -133,7 +133,8 @@ class EvaluateCommandITCase {
     Path data = dir.resolve("multi");
     Files.createDirectories(data.resolve("plant"));
     Random random = new Random(7);
-    StringBuilder csv = new StringBuilder("time;temp;current;vibration;label\n");
+    // A changepoint column that marks the fault like a label: excluded, it must not be a feature.
+    StringBuilder csv = new StringBuilder("time;temp;current;vibration;changepoint;label\n");
     for (int i = 0; i < ROWS; i++) {
       double phase = 2 * Math.PI * i / 48.0;
       double temp = 60 + 5 * Math.sin(phase) + random.nextGaussian() * 0.2;
@@ -143,17 +144,20 @@ class EvaluateCommandITCase {
       if (fault) {
         vibration += 3;
       }
-      csv.append(String.format(Locale.ROOT, "%d;%.4f;%.4f;%.4f;%d%n",
-          1_396_310_400_000L + 300_000L * i, temp, current, vibration, fault ? 1 : 0));
+      csv.append(String.format(Locale.ROOT, "%d;%.4f;%.4f;%.4f;%d;%d%n",
+          1_396_310_400_000L + 300_000L * i, temp, current, vibration, i == SPIKE_FROM ? 1 : 0,
+          fault ? 1 : 0));
     }
     Files.writeString(data.resolve("plant/line-1.csv"), csv);
     Path out = dir.resolve("multi-results");
 
     Run run = evaluate(args(new String[] {"evaluate", "--data", data.toString(), "--out",
         out.toString(), "--detector", "multi", "--separator", ";", "--timestamp-column", "time",
-        "--label-column", "label"}));
+        "--label-column", "label", "--exclude-columns", "changepoint"}));
 
     assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).as("no NAB score for row labels").doesNotContain("NAB scores")
+        .contains("labelled episodes").contains("caught 1 of 1 episodes");
     List<String> lines = Files.readAllLines(out.resolve("multi/plant/multi_line-1.csv"));
     assertThat(lines.get(0)).isEqualTo("timestamp,anomaly_score,anomaly,label");
     assertThat(lines).hasSize(ROWS + 1);
@@ -172,5 +176,28 @@ class EvaluateCommandITCase {
     assertThat(alarmsInFault).as("alarms during the vibration fault").isPositive();
     assertThat(run.out()).contains("precision").contains("recall").contains("F1")
         .contains("false-alarm rate").contains("missed-alarm rate");
+  }
+
+  @Test
+  void severalSeedsPrintMeanAndSpreadAndTheSameSeedsGiveTheSameScores() throws IOException {
+    Path data = dir.resolve("data");
+    writeNabCorpus(data);
+    String[] first = {"evaluate", "--data", data.toString(), "--labels",
+        dir.resolve("labels.json").toString(), "--detector", "tiny", "--seeds", "1,2"};
+    Run once = evaluate(args(first, "--out", dir.resolve("once").toString()));
+    Run again = evaluate(args(first, "--out", dir.resolve("again").toString()));
+
+    assertThat(once.exitCode()).isZero();
+    assertThat(once.out()).contains("over 2 training seeds [1, 2] (mean ± sd, range):")
+        .contains("NAB standard");
+    assertThat(dir.resolve("once/tiny-seed1/artificialA/tiny-seed1_first.csv")).exists();
+    assertThat(dir.resolve("once/tiny-seed2/artificialA/tiny-seed2_first.csv")).exists();
+    String spread = once.out().substring(once.out().indexOf("over 2 training seeds"));
+    assertThat(again.out()).contains(spread);
+    for (String seed : List.of("tiny-seed1", "tiny-seed2")) {
+      String file = seed + "/realB/" + seed + "_second.csv";
+      assertThat(Files.readAllLines(dir.resolve("again").resolve(file)))
+          .isEqualTo(Files.readAllLines(dir.resolve("once").resolve(file)));
+    }
   }
 }

@@ -297,6 +297,33 @@ class AnomalyLikelihoodTest {
   }
 
   @Test
+  void aFaultInAQuietFeatureIsNotHiddenByANoisyOne() {
+    // Feature 0 errs a hundred times more than feature 1; feature 1's error grows eightfold.
+    Random random = new Random(16);
+    Settings s = settings().build();
+    AnomalyLikelihood normalised = new AnomalyLikelihood(s);
+    AnomalyLikelihood total = new AnomalyLikelihood(s);
+    AnomalyLikelihood.State a = AnomalyLikelihood.State.create(s);
+    AnomalyLikelihood.State b = AnomalyLikelihood.State.create(s);
+    int alarmedNormalised = 0;
+    int alarmedTotal = 0;
+    for (int i = 0; i < 500; i++) {
+      float noisy = (float) (1.0 * Math.exp(0.3 * random.nextGaussian()));
+      float quiet = (float) (0.01 * Math.exp(0.3 * random.nextGaussian()) * (i >= 400 ? 8 : 1));
+      float[] features = {noisy, quiet};
+      double mean = (noisy + quiet) / 2.0;
+      Result n = normalised.update(a, mean, features, Double.NaN, null, T0 + i * MINUTE);
+      Result t = total.update(b, mean, null, Double.NaN, null, T0 + i * MINUTE);
+      if (i >= 400) {
+        alarmedNormalised += n.anomalous() ? 1 : 0;
+        alarmedTotal += t.anomalous() ? 1 : 0;
+      }
+    }
+    assertThat(alarmedTotal).as("the mean error barely moves").isLessThan(20);
+    assertThat(alarmedNormalised).as("normalised per feature").isGreaterThanOrEqualTo(95);
+  }
+
+  @Test
   void settingsAreChecked() {
     assertThatThrownBy(() -> Settings.builder().alarmLikelihood(1.0).build())
         .hasMessageContaining("alarm likelihood must be in (0, 1), was 1.0");

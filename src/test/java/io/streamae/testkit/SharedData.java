@@ -1,29 +1,26 @@
 package io.streamae.testkit;
 
-import java.nio.file.Files;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 
 /**
- * Locates the shared NAB data set: {@code -Dstreamae.shared.dir}, else {@code ../shared} next to
- * the checkout (where builds find it), else {@code /work/shared}. Missing data fails the test that
- * needs it with the places searched, rather than skipping it.
+ * The NAB series the tests read: 13 files of the benchmark with their label windows, kept in the
+ * repository under {@code src/test/resources/nab} (MIT licence, see its NOTICE.md), so the tests
+ * pass on any clone.
  */
 public final class SharedData {
   private SharedData() {}
 
   public static Path nab() {
-    String property = System.getProperty("streamae.shared.dir");
-    Path[] candidates = {
-      property == null ? null : Path.of(property),
-      Path.of("..", "shared").toAbsolutePath().normalize(),
-      Path.of("/work/shared")
-    };
-    for (Path c : candidates) {
-      if (c != null && Files.isDirectory(c.resolve("data/nab/data"))) {
-        return c.resolve("data/nab");
-      }
+    URL notice = SharedData.class.getResource("/nab/NOTICE.md");
+    if (notice == null) {
+      throw new IllegalStateException("test resource nab/NOTICE.md is missing from the class path");
     }
-    throw new IllegalStateException(
-        "NAB data not found in -Dstreamae.shared.dir, ../shared or /work/shared (data/nab/data)");
+    try {
+      return Path.of(notice.toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("test resource nab/ is not a directory: " + notice, e);
+    }
   }
 }
