@@ -53,7 +53,8 @@ import java.util.Locale;
  * rangeMargin} of its range so far, counts as a tail of 1e-10 (score 0.67) whatever the model's
  * errors say: a new extreme is what a model trained on a range cannot judge (its tanh units
  * saturate), and what operators ask about first. The range then includes the reading, so only a
- * new extreme counts. It starts from the sensor's first reading and grows during warm-up.
+ * new extreme counts. It starts from the sensor's first reading and judges from its 500th on, so a
+ * young sensor's range is not mistaken for its limits.
  */
 public final class AnomalyLikelihood implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -83,6 +84,9 @@ public final class AnomalyLikelihood implements Serializable {
 
   /** Reference samples a stream needs before it judges anything. */
   static final int MIN_SAMPLES = 10;
+
+  /** Readings a sensor's range must have seen before a reading beyond it counts. */
+  static final int RANGE_MIN_READINGS = 500;
 
   /** ln p of a reading beyond the sensor's range: 1e-10, score 0.67. */
   static final double RANGE_LOG_TAIL = Math.log(1e-10);
@@ -289,6 +293,8 @@ public final class AnomalyLikelihood implements Serializable {
     /** Per feature: lowest and highest reading seen; null before the first reading. */
     public float[] low;
     public float[] high;
+    /** Readings the range has seen. */
+    public long rangeReadings;
     /** Event time the current alarm started; {@code Long.MIN_VALUE} when not in alarm. */
     public long alarmSince;
     /** Event time of the last reported alarm episode; {@code Long.MIN_VALUE} when none. */
@@ -491,16 +497,19 @@ public final class AnomalyLikelihood implements Serializable {
     if (state.low == null || state.low.length != values.length) {
       state.low = values.clone();
       state.high = values.clone();
+      state.rangeReadings = 1;
       return false;
     }
     boolean beyond = false;
+    boolean judged = state.rangeReadings >= RANGE_MIN_READINGS;
+    state.rangeReadings++;
     for (int f = 0; f < values.length; f++) {
       float v = values[f];
       if (Float.isNaN(v)) {
         continue;
       }
       double margin = settings.rangeMargin() * ((double) state.high[f] - state.low[f]);
-      beyond |= v > state.high[f] + margin || v < state.low[f] - margin;
+      beyond |= judged && (v > state.high[f] + margin || v < state.low[f] - margin);
       state.low[f] = Math.min(state.low[f], v);
       state.high[f] = Math.max(state.high[f], v);
     }

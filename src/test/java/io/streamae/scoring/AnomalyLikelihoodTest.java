@@ -247,36 +247,40 @@ class AnomalyLikelihoodTest {
     Settings s = settings().build();
     AnomalyLikelihood likelihood = new AnomalyLikelihood(s);
     AnomalyLikelihood.State state = AnomalyLikelihood.State.create(s);
-    double[] errors = normalErrors(200, 14);
+    double[] errors = normalErrors(800, 14);
     Random random = new Random(15);
     List<Result> results = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 800; i++) {
       float value = (float) (20 + random.nextGaussian());
       if (i == 10) {
         value = 100; // during warm-up: widens the range, no alarm
       }
-      if (i == 120 || i == 150) {
+      if (i == 120) {
+        value = 110; // after warm-up, but the range has seen fewer than 500 readings
+      }
+      if (i == 620 || i == 650) {
         value = 130; // a new extreme, then the same value again
       }
-      if (i == 160) {
+      if (i == 660) {
         value = 131; // within 2 % of the range (15 .. 130) beyond it
       }
       results.add(likelihood.update(state, errors[i], Double.NaN, new float[] {value},
           T0 + i * MINUTE));
     }
     assertThat(results.get(10).anomalous()).isFalse();
-    assertThat(results.get(120).anomalous()).isTrue();
-    assertThat(results.get(120).logTail()).isLessThanOrEqualTo(Math.log(1e-10));
-    assertThat(results.get(150).anomalous()).isFalse();
-    assertThat(results.get(160).anomalous()).isFalse();
+    assertThat(results.get(120).logTail()).isGreaterThan(Math.log(1e-10));
+    assertThat(results.get(620).anomalous()).isTrue();
+    assertThat(results.get(620).logTail()).isLessThanOrEqualTo(Math.log(1e-10));
+    assertThat(results.get(650).anomalous()).isFalse();
+    assertThat(results.get(660).anomalous()).isFalse();
 
     Settings off = settings().rangeCheck(false).build();
     AnomalyLikelihood plain = new AnomalyLikelihood(off);
     AnomalyLikelihood.State plainState = AnomalyLikelihood.State.create(off);
     Result last = null;
-    for (int i = 0; i <= 120; i++) {
+    for (int i = 0; i <= 620; i++) {
       last = plain.update(plainState, errors[i], Double.NaN,
-          new float[] {i == 120 ? 1e6f : 20f}, T0 + i * MINUTE);
+          new float[] {i == 620 ? 1e6f : 20f}, T0 + i * MINUTE);
     }
     assertThat(last.anomalous()).isFalse();
   }
