@@ -7,6 +7,7 @@ import io.streamae.evaluation.NabEvaluation;
 import io.streamae.evaluation.SeedSpread;
 import io.streamae.job.ConfigLoader;
 import io.streamae.model.definition.ModelMode;
+import io.streamae.model.io.InputFiles;
 import io.streamae.source.FaultScenarios;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,9 +166,9 @@ final class EvaluateCommand implements Callable<Integer> {
     } else if (data == null) {
       throw new IllegalArgumentException("--data is required with --source files");
     } else {
-      io.streamae.model.io.InputFiles.requireDirectory(data, "data directory");
+      InputFiles.requireDirectory(data, "data directory");
       if (labels != null) {
-        io.streamae.model.io.InputFiles.requireFile(labels, "labels file");
+        InputFiles.requireFile(labels, "labels file");
       }
     }
     List<Long> runSeeds = seeds == null || seeds.isEmpty() ? List.of(seed) : seeds;

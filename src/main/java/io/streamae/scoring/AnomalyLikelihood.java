@@ -598,7 +598,7 @@ public final class AnomalyLikelihood implements Serializable {
       }
       double beta = Math.max(MIN_TAIL_SCALE, excess / target);
       // Few excesses say little about the tail's width: widen it by 1/√m.
-      double m = TAIL_SHARE * Math.min(state.samples[stream], state.mass[stream]);
+      double m = TAIL_SHARE * state.mass[stream];
       beta *= 1 + 1 / Math.sqrt(Math.max(1.0, m));
       return Math.log(TAIL_SHARE) - (value - q) / beta;
     }

@@ -294,6 +294,7 @@ public final class AnomalyScorer {
         window.filledValues(),
         version,
         status,
-        window.releasedByTimeout());
+        window.releasedByTimeout(),
+        new float[0]);
   }
 }

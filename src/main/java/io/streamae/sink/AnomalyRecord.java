@@ -82,56 +82,6 @@ public record AnomalyRecord(
         anomalous, warmingUp, filledValues, modelVersion, status, false, new float[0]);
   }
 
-  /** A record released by the watermark, with the last reading's values. */
-  public AnomalyRecord(
-      String sensorId,
-      long windowStart,
-      long windowEnd,
-      double reconstructionError,
-      String[] featureNames,
-      float[] featureErrors,
-      float[] attribution,
-      float[] predictions,
-      long[] predictionTimestamps,
-      double predictionError,
-      double anomalyScore,
-      double threshold,
-      boolean anomalous,
-      boolean warmingUp,
-      int filledValues,
-      String modelVersion,
-      String status,
-      float[] lastValues) {
-    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
-        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
-        anomalous, warmingUp, filledValues, modelVersion, status, false, lastValues);
-  }
-
-  /** A record without the last reading's values, released by the watermark or by timeout. */
-  public AnomalyRecord(
-      String sensorId,
-      long windowStart,
-      long windowEnd,
-      double reconstructionError,
-      String[] featureNames,
-      float[] featureErrors,
-      float[] attribution,
-      float[] predictions,
-      long[] predictionTimestamps,
-      double predictionError,
-      double anomalyScore,
-      double threshold,
-      boolean anomalous,
-      boolean warmingUp,
-      int filledValues,
-      String modelVersion,
-      String status,
-      boolean releasedByTimeout) {
-    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
-        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
-        anomalous, warmingUp, filledValues, modelVersion, status, releasedByTimeout, new float[0]);
-  }
-
   public boolean ok() {
     return OK.equals(status);
   }

@@ -34,7 +34,7 @@ final class ResultLines {
     return new AnomalyRecord(sensor, end - 31 * MINUTE, end, kind == Kind.ALARM ? 0.92 : 0.04,
         FEATURES, errors, shares, predictions, new long[] {end + MINUTE},
         kind == Kind.ALARM ? 0.51 : 0.02, score, 0.47, kind == Kind.ALARM,
-        kind == Kind.WARMING_UP, 0, "demo-generator:1", AnomalyRecord.OK, values);
+        kind == Kind.WARMING_UP, 0, "demo-generator:1", AnomalyRecord.OK, false, values);
   }
 
   static String line(String sensor, int step, Kind kind) {

@@ -48,7 +48,8 @@ class ResultsExporterTest {
     long t = 1_732_700_000_000L + end;
     return new io.streamae.sink.AnomalyRecord("pump-9", t - 60_000L, t, 0.1, new String[] {"temp"},
         new float[] {0.1f}, new float[] {1f}, new float[] {next}, new long[] {t + 60_000L}, 0.125,
-        0.2, 0.5, false, false, 0, "pumps:3", io.streamae.sink.AnomalyRecord.OK, new float[] {value});
+        0.2, 0.5, false, false, 0, "pumps:3", io.streamae.sink.AnomalyRecord.OK, false,
+        new float[] {value});
   }
 
   @Test

@@ -90,7 +90,8 @@ class RecordJsonTest {
         new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
             r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
             r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
-            r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), true);
+            r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), true,
+            new float[0]);
 
     assertThat(JSON.readTree(RecordJson.resultBytes(r)).get("releasedByTimeout").isBoolean())
         .isTrue();
