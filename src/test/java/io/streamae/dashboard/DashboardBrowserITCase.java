@@ -31,7 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -91,12 +90,11 @@ class DashboardBrowserITCase {
       page.get(dashboard.url());
       String loadToken = waitFor(page, d -> d.findElement(By.tagName("body")).getDomAttribute("data-load-token"));
 
-      waitFor(page, d -> rows(d).size() == 3);
-      WebElement top = rows(page).get(0);
-      assertThat(top.getDomAttribute("data-sensor")).isEqualTo("machine-1");
-      assertThat(top.getDomAttribute("data-status")).isEqualTo("ALARM");
-      assertThat(rows(page).get(2).getDomAttribute("data-sensor")).isEqualTo("machine-2");
-      assertThat(rows(page).get(2).getText()).contains("WARMING");
+      waitFor(page, d -> fleet(d).size() == 3);
+      List<List<String>> fleet = fleet(page);
+      assertThat(fleet.get(0)).startsWith("machine-1", "ALARM");
+      assertThat(fleet.get(2).get(0)).isEqualTo("machine-2");
+      assertThat(fleet.get(2).get(2)).contains("WARMING");
 
       assertSensorShown(page, "machine-1", 120, "vibration");
       assertThat(page.findElement(By.id("kpi-alarming")).getText()).isEqualTo("1");
@@ -106,7 +104,7 @@ class DashboardBrowserITCase {
       // New results and a dead letter arrive: the page shows them without being reloaded.
       append(results, List.of(ResultLines.line("machine-3", 200, Kind.NORMAL)));
       append(deadLetters, List.of("{\"reason\":\"MALFORMED_JSON\",\"detail\":\"Unexpected character\",\"stage\":\"parse\",\"source\":\"generator:996\",\"timestamp\":1764285600000,\"payloadBase64\":\"e30=\"}"));
-      waitFor(page, d -> rows(d).size() == 4);
+      waitFor(page, d -> fleet(d).size() == 4);
       waitFor(page, d -> d.findElement(By.id("kpi-dead-letters")).getText().equals("1"));
       assertThat(page.findElement(By.id("kpi-dead-reasons")).getText()).contains("MALFORMED_JSON 1");
       assertThat(page.findElement(By.tagName("body")).getDomAttribute("data-load-token")).isEqualTo(loadToken);
@@ -136,9 +134,8 @@ class DashboardBrowserITCase {
       ChromeDriver page = browser.driver();
       page.get(dashboard.url());
       String loadToken = waitFor(page, d -> d.findElement(By.tagName("body")).getDomAttribute("data-load-token"));
-      waitFor(page, d -> rows(d).size() == 2);
-      assertThat(rows(page).get(0).getDomAttribute("data-sensor")).isEqualTo("pump-b");
-      assertThat(rows(page).get(0).getDomAttribute("data-status")).isEqualTo("ALARM");
+      waitFor(page, d -> fleet(d).size() == 2);
+      assertThat(fleet(page).get(0)).startsWith("pump-b", "ALARM");
       assertSensorShown(page, "pump-b", 90, "vibration");
       waitFor(page, d -> d.findElement(By.id("kpi-dead-letters")).getText().equals("1"));
       assertThat(page.findElement(By.id("source")).getText()).contains(output);
@@ -147,9 +144,8 @@ class DashboardBrowserITCase {
 
       send(producer, output, "pump-c", ResultLines.line("pump-c", 95, Kind.ALARM));
       producer.flush();
-      waitFor(page, d -> rows(d).size() == 3);
-      assertThat(rows(page).stream().map(r -> r.getDomAttribute("data-sensor")).toList())
-          .containsExactly("pump-c", "pump-b", "pump-a");
+      waitFor(page, d -> fleet(d).size() == 3);
+      assertThat(fleet(page).stream().map(r -> r.get(0)).toList()).containsExactly("pump-c", "pump-b", "pump-a");
       assertThat(page.findElement(By.tagName("body")).getDomAttribute("data-load-token")).isEqualTo(loadToken);
     }
   }
@@ -195,8 +191,11 @@ class DashboardBrowserITCase {
 
       waitFor(page, d -> d.findElement(By.id("kpi-windows")).getText().equals(String.format("%,d", result.windows())));
       waitFor(page, d -> d.findElement(By.id("kpi-dead-letters")).getText().equals(String.valueOf(result.deadLetters())));
-      assertThat(rows(page)).hasSize(4);
-      page.findElement(By.cssSelector("tr[data-sensor='machine-1']")).click();
+      assertThat(fleet(page)).hasSize(4);
+      waitFor(page, d -> {
+        d.findElement(By.cssSelector("tr[data-sensor='machine-1']")).click();
+        return true;
+      });
       assertSensorShown(page, "machine-1", 500, null);
       browser.screenshot(SCREENSHOTS.resolve("local-run.png"));
     }
@@ -214,16 +213,26 @@ class DashboardBrowserITCase {
       assertThat(painted).as("painted pixels of %s", chart).isGreaterThan(1_000L);
     }
     assertThat(page.findElements(By.cssSelector("#feature-charts .feature-chart canvas"))).hasSize(3);
-    List<WebElement> attribution = page.findElements(By.cssSelector("#attribution .attr-row"));
+    // The attribution is redrawn with every result: read it in one script, not element by element.
+    @SuppressWarnings("unchecked")
+    List<List<String>> attribution = (List<List<String>>) page.executeScript(
+        "return [...document.querySelectorAll('#attribution .attr-row')].map(r => [r.dataset.feature, r.textContent]);");
     assertThat(attribution).hasSize(3);
     if (topFeature != null) {
-      assertThat(attribution.get(0).getDomAttribute("data-feature")).isEqualTo(topFeature);
-      assertThat(attribution.get(0).getText()).contains("%");
+      assertThat(attribution.get(0).get(0)).isEqualTo(topFeature);
+      assertThat(attribution.get(0).get(1)).contains("%");
     }
   }
 
-  private static List<WebElement> rows(WebDriver page) {
-    return page.findElements(By.cssSelector("#fleet-rows tr[data-sensor]"));
+  /**
+   * The fleet table as [sensor, status, text] rows, read in one script: the table is redrawn as
+   * results arrive, so element handles held across calls go stale.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> fleet(WebDriver page) {
+    return (List<List<String>>) ((org.openqa.selenium.JavascriptExecutor) page).executeScript(
+        "return [...document.querySelectorAll('#fleet-rows tr[data-sensor]')]"
+            + ".map(r => [r.dataset.sensor, r.dataset.status, r.textContent]);");
   }
 
   private static <T> T waitFor(WebDriver page, java.util.function.Function<WebDriver, T> condition) {
