@@ -317,7 +317,14 @@ public record JobConfig(
         .combine(how)
         .rangeCheck(c.get(JobOptions.SCORING_RANGE_CHECK))
         .rangeMargin(nonNegative(c, JobOptions.SCORING_RANGE_MARGIN))
+        .seasonalMaxPeriod(seasonalMaxPeriod(c))
         .build();
+  }
+
+  private static int seasonalMaxPeriod(Configuration c) {
+    int v = c.get(JobOptions.SCORING_SEASONAL_MAX_PERIOD);
+    check(v == 0 || v >= 4, JobOptions.SCORING_SEASONAL_MAX_PERIOD, v, "must be 0 (off) or >= 4");
+    return v;
   }
 
   private static double nonNegative(Configuration c, ConfigOption<Double> option) {

@@ -157,6 +157,14 @@ public final class JobOptions {
               "For scoring.range-check: how far beyond the sensor's range a reading must lie, as"
                   + " a share of that range.");
 
+  public static final ConfigOption<Integer> SCORING_SEASONAL_MAX_PERIOD =
+      ConfigOptions.key("scoring.seasonal-max-period").intType().defaultValue(1440)
+          .withDescription(
+              "Longest rhythm (load cycle, day) each sensor looks for in its own readings, in"
+                  + " windows; a sensor with one is also judged against its readings one to three"
+                  + " periods earlier. Costs up to 3 x period x features x 4 bytes of state per"
+                  + " sensor. 0 turns this off.");
+
   public static final ConfigOption<String> SCORING_COMBINE =
       ConfigOptions.key("scoring.combine").stringType().defaultValue("max")
           .withDescription(

@@ -14,11 +14,14 @@ import java.util.Locale;
  * {@code score-windows}; pure Java, the per-sensor {@link State} lives in Flink keyed state.
  *
  * <p>Input, per window: the reconstruction error and the error of the previous window's
- * next-step prediction against the reading that arrived (either may be NaN), plus the window's
- * event time. Output: a {@link Result} with the likelihood {@code 1 - p}, the score written to the
+ * next-step prediction against the reading that arrived (either may be NaN), the window's newest
+ * reading and its event time. A third error stream comes from the readings themselves: a sensor
+ * with a rhythm longer than the model's window (a load cycle, a day) is also judged by the
+ * distance of its readings from the same point one to three periods earlier ({@link
+ * SeasonalReference}). Output: a {@link Result} with the likelihood {@code 1 - p}, the score written to the
  * record, the alarm decision and whether the sensor is still warming up.
  *
- * <p>Per error stream (reconstruction, prediction):
+ * <p>Per error stream (reconstruction, prediction, seasonal):
  *
  * <ol>
  *   <li>the error's logarithm {@code ln(e + 1e-6)} is averaged over the last {@code
@@ -32,9 +35,11 @@ import java.util.Locale;
  *       a generalised Pareto tail of shape 0 on log errors, i.e. a power-law tail on errors). A
  *       heavy-tailed sensor has a large β, so its big errors are less surprising; β is widened
  *       by {@code 1 + 1/√m} for {@code m} excesses, so a young reference is not overconfident.
+ *       The tail is never below the reference's own share at or above the value: errors this
+ *       large that the sensor showed while normal are not rare, whatever the fit says.
  * </ol>
  *
- * The two streams combine by {@link Combine}. The score is {@code x / (x + 5)} with {@code x =
+ * The streams that have something to judge combine by {@link Combine}. The score is {@code x / (x + 5)} with {@code x =
  * -log10 p}: 0.5 at {@code p = 1e-5}, bounded, never saturating. Tails are kept as logarithms,
  * so nothing underflows to a tie.
  *
@@ -59,11 +64,12 @@ import java.util.Locale;
 public final class AnomalyLikelihood implements Serializable {
   private static final long serialVersionUID = 2L;
 
-  /** Number of error streams: reconstruction and prediction. */
-  public static final int STREAMS = 2;
+  /** Number of error streams: reconstruction, prediction and the sensor's own rhythm. */
+  public static final int STREAMS = 3;
 
   public static final int RECONSTRUCTION = 0;
   public static final int PREDICTION = 1;
+  public static final int SEASONAL = 2;
 
   /** Added to errors before the log transform (normalised squared units). */
   static final double ERROR_FLOOR = 1e-6;
@@ -110,11 +116,13 @@ public final class AnomalyLikelihood implements Serializable {
     return settings;
   }
 
-  /** How the tails of the two error streams combine. */
+  /** How the tails of the error streams combine. */
   public enum Combine {
-    /** The more surprising stream decides: {@code p = min(1, 2 · min(pR, pP))} (Bonferroni). */
+    /** The most surprising stream decides: {@code p = min(1, k · min(p_i))} over k streams (Bonferroni). */
     MAX,
-    /** Fisher's method: both streams count; {@code p = q · (1 − ln q)} with q the product. */
+    /**
+     * Fisher's method: every stream counts; for two, {@code p = q · (1 − ln q)} with q the product.
+     */
     PRODUCT;
 
     public static Combine parse(String value) {
@@ -142,6 +150,8 @@ public final class AnomalyLikelihood implements Serializable {
    * @param combine how reconstruction and prediction tails combine
    * @param rangeCheck whether a reading beyond every value the sensor has shown is anomalous
    * @param rangeMargin how far beyond, as a share of the sensor's range so far
+   * @param seasonalMaxPeriod longest rhythm a sensor's {@link SeasonalReference} looks for, in
+   *     windows; 0 turns that stream off
    */
   public record Settings(
       int warmupWindows,
@@ -153,7 +163,8 @@ public final class AnomalyLikelihood implements Serializable {
       long alarmSuppressionMs,
       Combine combine,
       boolean rangeCheck,
-      double rangeMargin)
+      double rangeMargin,
+      int seasonalMaxPeriod)
       implements Serializable {
 
     public static Builder builder() {
@@ -172,6 +183,7 @@ public final class AnomalyLikelihood implements Serializable {
       private Combine combine = Combine.MAX;
       private boolean rangeCheck = true;
       private double rangeMargin = 0.02;
+      private int seasonalMaxPeriod = 1440;
 
       public Builder warmupWindows(int value) {
         this.warmupWindows = value;
@@ -223,6 +235,11 @@ public final class AnomalyLikelihood implements Serializable {
         return this;
       }
 
+      public Builder seasonalMaxPeriod(int value) {
+        this.seasonalMaxPeriod = value;
+        return this;
+      }
+
       public Settings build() {
         check(warmupWindows >= 0, "warm-up must be >= 0 windows, was %s", warmupWindows);
         check(historyWindows >= 2, "history must be >= 2 windows, was %s", historyWindows);
@@ -246,6 +263,11 @@ public final class AnomalyLikelihood implements Serializable {
             alarmSuppression);
         check(combine != null, "combination must be set");
         check(rangeMargin >= 0, "range margin must be >= 0, was %s", rangeMargin);
+        check(
+            seasonalMaxPeriod == 0 || seasonalMaxPeriod >= SeasonalReference.MIN_PERIOD,
+            "seasonal max period must be 0 (off) or >= %s windows, was %s",
+            SeasonalReference.MIN_PERIOD,
+            seasonalMaxPeriod);
         return new Settings(
             warmupWindows,
             historyWindows,
@@ -256,7 +278,8 @@ public final class AnomalyLikelihood implements Serializable {
             alarmSuppression.toMillis(),
             combine,
             rangeCheck,
-            rangeMargin);
+            rangeMargin,
+            seasonalMaxPeriod);
       }
 
       private static void check(boolean ok, String template, Object... args) {
@@ -269,9 +292,10 @@ public final class AnomalyLikelihood implements Serializable {
 
   /**
    * Per-sensor state: a POJO with public fields so Flink serialises it without Kryo. Arrays are
-   * stream-major ({@link #RECONSTRUCTION}, {@link #PREDICTION}): {@code histogram} holds each
-   * stream's {@link #BINS} decayed counts, {@code recent} its last {@code averageWindows} log
-   * errors as a ring. About 2.3 KB per sensor.
+   * stream-major ({@link #RECONSTRUCTION}, {@link #PREDICTION}, {@link #SEASONAL}): {@code
+   * histogram} holds each stream's {@link #BINS} decayed counts, {@code recent} its last {@code
+   * averageWindows} log errors as a ring. About 3.4 KB per sensor, plus the seasonal readings
+   * ({@link SeasonalReference}).
    */
   public static class State {
     /** Windows seen, scored or not. */
@@ -301,6 +325,22 @@ public final class AnomalyLikelihood implements Serializable {
     public long lastAlarm;
     /** Whether the current alarm episode is held back by suppression. */
     public boolean suppressed;
+    /**
+     * {@link SeasonalReference}: the period in windows (0 while collecting, -1 when the sensor has
+     * none), its readings (a collection buffer, then a ring of the last periods, row-major), the
+     * readings stored, the feature count, and per feature the mean log distance learned.
+     */
+    public int seasonPeriod;
+    /** Per feature, its period in windows (0: none); null while collecting. */
+    public int[] seasonPeriods;
+    public float[] seasonValues;
+    public long seasonCount;
+    public int seasonFeatures;
+    public double[] seasonScale;
+    public long seasonSamples;
+    /** The last signed distances from the reference, a ring of windows by features. */
+    public float[] seasonResiduals;
+    public long seasonResidualCount;
 
     public State() {}
 
@@ -380,10 +420,26 @@ public final class AnomalyLikelihood implements Serializable {
     if (logFeatureErrors != null) {
       reconstructionError = normalisedError(state, logFeatureErrors);
     }
+    grow(state);
+    boolean wasLearning =
+        state.alarmSince == Long.MIN_VALUE
+            || eventTime - state.alarmSince >= settings.relearnAfterMs();
+    double seasonalError =
+        SeasonalReference.update(
+            state,
+            values,
+            wasLearning,
+            settings.warmupWindows(),
+            settings.seasonalMaxPeriod(),
+            error -> learn(state, SEASONAL, average(state, SEASONAL, error)));
     double averageR = average(state, RECONSTRUCTION, reconstructionError);
     double averageP = average(state, PREDICTION, predictionError);
+    double averageS = average(state, SEASONAL, seasonalError);
     double logTail =
-        combine(logTail(state, RECONSTRUCTION, averageR), logTail(state, PREDICTION, averageP));
+        combine(
+            logTail(state, RECONSTRUCTION, averageR),
+            logTail(state, PREDICTION, averageP),
+            logTail(state, SEASONAL, averageS));
     if (beyondRange(state, values) && !warmingUp) {
       logTail = Math.min(logTail, RANGE_LOG_TAIL);
     }
@@ -414,6 +470,7 @@ public final class AnomalyLikelihood implements Serializable {
     if (learn) {
       learn(state, RECONSTRUCTION, averageR);
       learn(state, PREDICTION, averageP);
+      learn(state, SEASONAL, averageS);
       learnFeatureScales(state, logFeatureErrors);
     }
     if (warmingUp) {
@@ -517,17 +574,46 @@ public final class AnomalyLikelihood implements Serializable {
   }
 
   /** Combines natural-log tails; NaN means the stream had nothing to judge. */
-  private double combine(double logTailR, double logTailP) {
-    boolean r = !Double.isNaN(logTailR);
-    boolean p = !Double.isNaN(logTailP);
-    if (r && p) {
-      if (settings.combine() == Combine.MAX) {
-        return Math.min(0.0, Math.min(logTailR, logTailP) + Math.log(STREAMS));
+  private double combine(double... logTails) {
+    int k = 0;
+    double min = 0.0;
+    double sum = 0.0;
+    for (double t : logTails) {
+      if (!Double.isNaN(t)) {
+        k++;
+        min = Math.min(min, t);
+        sum += t;
       }
-      double logQ = logTailR + logTailP;
-      return Math.min(0.0, logQ + Math.log(1 - logQ));
     }
-    return r ? logTailR : p ? logTailP : 0.0;
+    if (k <= 1) {
+      return k == 1 ? min : 0.0;
+    }
+    if (settings.combine() == Combine.MAX) {
+      return Math.min(0.0, min + Math.log(k));
+    }
+    // Fisher: P(chi2 with 2k degrees >= -2 sum) = e^-y * sum_{i<k} y^i / i!, with y = -sum.
+    double y = -sum;
+    double term = 1.0;
+    double series = 1.0;
+    for (int i = 1; i < k; i++) {
+      term *= y / i;
+      series += term;
+    }
+    return Math.min(0.0, sum + Math.log(series));
+  }
+
+  /** Widens a state written with fewer streams (an older savepoint) to {@link #STREAMS}. */
+  private void grow(State state) {
+    if (state.samples.length >= STREAMS) {
+      return;
+    }
+    int k = settings.averageWindows();
+    state.samples = java.util.Arrays.copyOf(state.samples, STREAMS);
+    state.mass = java.util.Arrays.copyOf(state.mass, STREAMS);
+    state.histogram = java.util.Arrays.copyOf(state.histogram, STREAMS * BINS);
+    state.recentCount = java.util.Arrays.copyOf(state.recentCount, STREAMS);
+    state.recentNext = java.util.Arrays.copyOf(state.recentNext, STREAMS);
+    state.recent = java.util.Arrays.copyOf(state.recent, STREAMS * k);
   }
 
   /** Adds one error to a stream's ring; the mean log error of the ring, NaN without an error. */
@@ -600,14 +686,26 @@ public final class AnomalyLikelihood implements Serializable {
       // Few excesses say little about the tail's width: widen it by 1/√m.
       double m = TAIL_SHARE * state.mass[stream];
       beta *= 1 + 1 / Math.sqrt(Math.max(1.0, m));
-      return Math.log(TAIL_SHARE) - (value - q) / beta;
+      double exponential = Math.log(TAIL_SHARE) - (value - q) / beta;
+      // Never rarer than the reference itself says: errors this large that the sensor showed
+      // while normal (a recurring spike) have at least their own share.
+      double seen = massAtOrAbove(h, base, value);
+      return seen > 0 ? Math.max(exponential, Math.log(seen / total)) : exponential;
     }
+    double mass = massAtOrAbove(h, base, value);
+    return Math.log(Math.min(1.0, Math.max(mass, Double.MIN_NORMAL) / total));
+  }
+
+
+
+  /** The reference's decayed count at or above {@code value}, its bin counted in part. */
+  private static double massAtOrAbove(float[] h, int base, double value) {
     int vb = bin(value);
     double share = (LOWEST + (vb + 1) * BIN_WIDTH - value) / BIN_WIDTH;
     double mass = h[base + vb] * Math.max(0, Math.min(1, share));
     for (int b = vb + 1; b < BINS; b++) {
       mass += h[base + b];
     }
-    return Math.log(Math.min(1.0, Math.max(mass, Double.MIN_NORMAL) / total));
+    return mass;
   }
 }

@@ -22,13 +22,14 @@ class ScoringConfigTest {
     assertThat(defaults.combine()).isEqualTo(AnomalyLikelihood.Combine.MAX);
     assertThat(defaults.rangeCheck()).isTrue();
     assertThat(defaults.rangeMargin()).isEqualTo(0.02);
+    assertThat(defaults.seasonalMaxPeriod()).isEqualTo(1440);
 
     Configuration c = ConfigLoader.load(null, List.of("--scoring.warmup-windows", "20",
         "--scoring.alarm-likelihood", "0.999", "--scoring.alarm-suppression", "15 min",
         "--scoring.combine", "product", "--scoring.history-windows", "500",
         "--scoring.average-windows", "5", "--scoring.release-likelihood", "0.9",
         "--scoring.relearn-after", "30 min", "--scoring.range-check", "false",
-        "--scoring.range-margin", "0.1"));
+        "--scoring.range-margin", "0.1", "--scoring.seasonal-max-period", "0"));
     AnomalyLikelihood.Settings s = JobConfig.from(c).scoring();
     assertThat(s.warmupWindows()).isEqualTo(20);
     assertThat(s.alarmLikelihood()).isEqualTo(0.999);
@@ -40,6 +41,7 @@ class ScoringConfigTest {
     assertThat(s.relearnAfterMs()).isEqualTo(Duration.ofMinutes(30).toMillis());
     assertThat(s.rangeCheck()).isFalse();
     assertThat(s.rangeMargin()).isEqualTo(0.1);
+    assertThat(s.seasonalMaxPeriod()).isZero();
   }
 
   @Test
@@ -59,6 +61,8 @@ class ScoringConfigTest {
         .hasMessage("scoring.relearn-after (PT0S) must be positive");
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.range-margin", "-0.1")))
         .hasMessage("scoring.range-margin (-0.1) must be >= 0");
+    assertThatThrownBy(() -> JobConfig.from(conf("scoring.seasonal-max-period", "3")))
+        .hasMessage("scoring.seasonal-max-period (3) must be 0 (off) or >= 4");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--scoring.alarm", "0.9")))
         .hasMessage("unknown option --scoring.alarm; did you mean --scoring.alarm-likelihood?");
   }
