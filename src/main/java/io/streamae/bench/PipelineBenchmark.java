@@ -9,7 +9,7 @@ import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.ModelMetadata;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.streamae.ingest.SensorReading;
 import io.streamae.scoring.CalibrateScoresFunction;
 import io.streamae.scoring.ScoreWindowsOperator;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import io.streamae.sink.RecordJson;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.window.AssembleWindowFunction;

@@ -5,7 +5,7 @@ import io.streamae.ingest.RawReading;
 import io.streamae.job.JobConfig;
 import io.streamae.job.JobOptions;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;

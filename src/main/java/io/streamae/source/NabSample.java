@@ -3,7 +3,7 @@ package io.streamae.source;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamae.ingest.RawReading;
-import io.streamae.model.training.HistoryReader;
+import io.streamae.model.io.HistoryReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

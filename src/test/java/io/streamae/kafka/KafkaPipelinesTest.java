@@ -9,7 +9,7 @@ import io.streamae.ingest.RawReading;
 import io.streamae.job.JobConfig;
 import io.streamae.job.ScoringJobMain;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import io.streamae.testkit.PoisonMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,7 @@
-package io.streamae.job;
+package io.streamae.local;
 
+import io.streamae.job.JobConfig;
+import io.streamae.job.AnomalyDetectionJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamae.ingest.RawReading;
@@ -8,8 +10,8 @@ import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.UnusableInputException;
-import io.streamae.model.training.HistoryData;
-import io.streamae.model.training.HistoryReader;
+import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.HistoryReader;
 import io.streamae.model.training.TrainingListener;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
