@@ -1,5 +1,6 @@
 package io.streamae.job;
 
+import io.streamae.kafka.KafkaSettings;
 import io.streamae.ingest.RawReading;
 import io.streamae.kafka.KafkaPipelines;
 import io.streamae.kafka.KafkaPreflight;
@@ -108,7 +109,7 @@ public final class ScoringJobMain {
     effective.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(effective);
     env.getConfig()
-        .setGlobalJobParameters(Configuration.fromMap(JobConfig.Kafka.redacted(conf.toMap())));
+        .setGlobalJobParameters(Configuration.fromMap(KafkaSettings.redacted(conf.toMap())));
     Duration interval = conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
     Duration minPause = conf.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS);
     if (interval != null && minPause.compareTo(interval) > 0) {
@@ -144,12 +145,12 @@ public final class ScoringJobMain {
     AnomalyDetectionJob job = new AnomalyDetectionJob(config, layout);
     DataStream<RawReading> raw =
         env.fromSource(
-                KafkaPipelines.source(config).build(),
-                KafkaPipelines.watermarks(config),
+                KafkaPipelines.source(config.kafka()).build(),
+                ReadingWatermarks.of(config),
                 KafkaPipelines.SOURCE_UID)
             .uid(KafkaPipelines.SOURCE_UID);
     job.build(raw, true)
-        .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
+        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
     LOG.info(
         "scoring job: {} -> {} (dead letters {}), {}, windows of {} readings sliding by {}",
         config.kafka().inputTopic(),

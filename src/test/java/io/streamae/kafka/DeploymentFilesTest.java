@@ -1,5 +1,6 @@
 package io.streamae.kafka;
 
+import io.streamae.exporter.ResultsExporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -282,7 +283,7 @@ class DeploymentFilesTest {
         Set.of(
             JobOptions.SOURCE.key(),
             JobOptions.MODEL_PATH.key(),
-            JobOptions.KAFKA_BOOTSTRAP_SERVERS.key());
+            KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key());
     for (ConfigOption<?> option : options()) {
       String key = option.key();
       String leaf = key.substring(key.lastIndexOf('.') + 1);
