@@ -4,6 +4,7 @@ import io.streamae.kafka.KafkaSettings;
 import io.streamae.scoring.AnomalyLikelihood;
 import io.streamae.window.GapPolicy;
 import io.streamae.window.Lateness;
+import io.streamae.window.WindowSpec;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,9 +66,9 @@ public record JobConfig(
     Integer size = c.getOptional(JobOptions.WINDOW_SIZE).orElse(null);
     check(size == null || size >= 1, JobOptions.WINDOW_SIZE, size, "must be >= 1");
     int slide = positive(c, JobOptions.WINDOW_SLIDE);
-    if (size != null && slide > size) {
-      throw new IllegalArgumentException(
-          String.format("%s (%s) must not exceed %s (%s)", JobOptions.WINDOW_SLIDE.key(), slide, JobOptions.WINDOW_SIZE.key(), size));
+    if (size != null) {
+      WindowSpec.requireSlideWithinSize(
+          slide, JobOptions.WINDOW_SLIDE.key(), size, JobOptions.WINDOW_SIZE.key());
     }
     Duration ooo = c.get(JobOptions.MAX_OUT_OF_ORDERNESS);
     check(!ooo.isNegative(), JobOptions.MAX_OUT_OF_ORDERNESS, ooo, "must not be negative");
