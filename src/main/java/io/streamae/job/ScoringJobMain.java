@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code main} of the cluster job, for {@code flink run -c io.streamae.job.ScoringJobMain
- * target/streamae-job.jar --config jobs/scoring/job.yaml [--key value ...]} and for the Flink
- * Kubernetes Operator.
+ * The {@code main} of the cluster job and the {@code Main-Class} of its jar, for {@code flink run
+ * target/streamae-job.jar --config jobs/scoring/job.yaml [--key value ...]}, a Web UI or REST
+ * upload, and the Flink Kubernetes Operator.
  *
  * <p>Place in the pipeline: wiring only. Input: a YAML job file and {@code --key value} overrides
  * ({@link ConfigLoader}), validated once by {@link JobConfig#from}; the model bundle at {@code
