@@ -47,7 +47,8 @@ for ((i = 1; i <= $#; i++)); do
   fi
 done
 
-# -d: detached; the job keeps running after this script returns.
+# -d: detached; the job keeps running after this script returns. No -c: the job jar's manifest
+# names its entry point, io.streamae.job.ScoringJobMain.
 exec "${flink}" run -d ${flink_args[@]+"${flink_args[@]}"} \
-  -c io.streamae.job.ScoringJobMain "${jar}" \
+  "${jar}" \
   --config "${config}" ${job_args[@]+"${job_args[@]}"}

@@ -1,6 +1,7 @@
 package io.streamae.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.model.training.Percentiles;
 import io.streamae.job.JobConfig;
 import io.streamae.job.JobOptions;
 import io.streamae.job.ScoringJobMain;
@@ -295,16 +296,12 @@ public final class KafkaPipelineBenchmark {
       long[] measured = Arrays.copyOfRange(latencies, latencies.length / 2, latencies.length);
       Arrays.sort(measured);
       return new LatencyResult(readings, sensors, env.getParallelism(), rate, latencies.length,
-          percentile(measured, 50), percentile(measured, 99));
+          Percentiles.ofSorted(measured, 50), Percentiles.ofSorted(measured, 99));
     } finally {
       job.cancel().get(1, TimeUnit.MINUTES);
     }
   }
 
-  private static double percentile(long[] sorted, double p) {
-    return sorted.length == 0 ? Double.NaN
-        : sorted[(int) Math.min(sorted.length - 1, Math.floor(p / 100.0 * sorted.length))];
-  }
 
   /** Like {@link #produce}, paced to {@code rate} per second and stamped with the send time. */
   private static void produceAtRate(

@@ -1,6 +1,6 @@
 package io.streamae.bench;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
+import io.streamae.model.training.AutoencoderGraphFactory;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
@@ -8,6 +8,7 @@ import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.inference.BatchInference;
 import io.streamae.model.inference.ForwardPath;
 import io.streamae.model.training.AutoencoderTrainer;
+import io.streamae.model.training.Nd4jForward;
 import io.streamae.model.training.Dl4jParameters;
 import io.streamae.model.training.EpochStats;
 import io.streamae.model.training.TrainingData;
@@ -153,7 +154,10 @@ public final class ModelBenchmark {
           new Thread(
               () -> {
                 try {
-                  BatchInference inference = new BatchInference(network, batch, path);
+                  BatchInference inference =
+                      path == ForwardPath.ND4J
+                          ? Nd4jForward.batchInference(network, batch)
+                          : new BatchInference(network, batch, path);
                   kernel.set(inference.kernelFor(batch));
                   long cpuStart = bean.getCurrentThreadCpuTime();
                   long n = 0;

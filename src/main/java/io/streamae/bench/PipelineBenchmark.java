@@ -1,5 +1,6 @@
 package io.streamae.bench;
 
+import io.streamae.model.training.Percentiles;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.AnomalyDetectionJob;
 import io.streamae.job.JobConfig;
@@ -9,7 +10,7 @@ import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.ModelMetadata;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,7 +115,7 @@ public final class PipelineBenchmark {
     double seconds = Math.max(1e-3, (LAST.get() - FIRST.get()) / 1e9);
     double windowsPerSecond = n / seconds;
     // One window per reading once every sensor's first window is full (slide 1).
-    return new Result(readings, n, batchSize, windowsPerSecond, percentile(sorted, 50), percentile(sorted, 99));
+    return new Result(readings, n, batchSize, windowsPerSecond, Percentiles.ofSorted(sorted, 50) / 1000.0, Percentiles.ofSorted(sorted, 99) / 1000.0);
   }
 
   /**
@@ -130,12 +131,6 @@ public final class PipelineBenchmark {
     return jobConf;
   }
 
-  private static double percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    return sorted[(int) Math.min(sorted.length - 1, Math.floor(p / 100.0 * sorted.length))] / 1000.0;
-  }
 
   /** Records arrival latency of each result: now − event time of the window's last reading. */
   static final class LatencySink implements Sink<AnomalyRecord> {

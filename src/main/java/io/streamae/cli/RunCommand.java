@@ -4,7 +4,7 @@ import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
 import io.streamae.dashboard.Dashboard;
 import io.streamae.job.JobOptions;
-import io.streamae.job.LocalRun;
+import io.streamae.local.LocalRun;
 import io.streamae.model.io.UnusableInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;

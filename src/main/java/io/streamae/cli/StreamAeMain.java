@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -24,6 +25,9 @@ import picocli.CommandLine.ScopeType;
  * missing or unreadable file, invalid value); {@value #EXIT_INTERNAL} a failure that is not the
  * user's. Every error is one line on stderr starting with {@code error:}; {@code --verbose} adds
  * the stack trace.
+ *
+ * <p>Started without the module {@code jdk.incubator.vector}, it runs the command in a JVM that has
+ * it (see {@link VectorModule}), so scoring gets the Vector API kernel without JVM flags.
  */
 @Command(
     name = "streamae",
@@ -55,6 +59,11 @@ public final class StreamAeMain implements Runnable {
   boolean verbose;
 
   public static void main(String[] args) {
+    OptionalInt relaunched = VectorModule.relaunchIfMissing(args);
+    if (relaunched.isPresent()) {
+      System.exit(relaunched.getAsInt());
+    }
+    VectorModule.missingNote().ifPresent(System.err::println);
     NativeMemory.configure();
     System.exit(execute(args));
   }

@@ -1,5 +1,6 @@
 package io.streamae.dashboard;
 
+import io.streamae.kafka.KafkaSettings;
 import io.streamae.job.JobConfig;
 import io.streamae.scoring.AnomalyLikelihood;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /** Follows the job's results and dead-letter topics. */
-  public static Dashboard onKafka(Settings settings, JobConfig.Kafka kafka,
+  public static Dashboard onKafka(Settings settings, KafkaSettings kafka,
       KafkaResultsFollower.From from, AnomalyLikelihood.Settings scoring) {
     Dashboard d = new Dashboard(settings, scoring,
         String.format("Kafka %s: %s, %s", kafka.bootstrapServers(), kafka.outputTopic(), kafka.deadLetterTopic()));

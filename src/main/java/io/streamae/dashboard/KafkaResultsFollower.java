@@ -1,5 +1,6 @@
 package io.streamae.dashboard;
 
+import io.streamae.kafka.KafkaSettings;
 import io.streamae.job.JobConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,13 +41,13 @@ public final class KafkaResultsFollower implements AutoCloseable {
   }
 
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final JobConfig.Kafka kafka;
+  private final KafkaSettings kafka;
   private final FleetState state;
   private final From from;
   private final Thread thread;
   private volatile boolean running = true;
 
-  public KafkaResultsFollower(JobConfig.Kafka kafka, From from, FleetState state) {
+  public KafkaResultsFollower(KafkaSettings kafka, From from, FleetState state) {
     if (kafka.bootstrapServers() == null || kafka.bootstrapServers().isBlank()) {
       throw new IllegalArgumentException("kafka.bootstrap-servers must be set to follow Kafka");
     }
@@ -61,11 +62,11 @@ public final class KafkaResultsFollower implements AutoCloseable {
     thread.start();
   }
 
-  static String groupId(JobConfig.Kafka kafka) {
+  static String groupId(KafkaSettings kafka) {
     return kafka.groupId() + "-dashboard";
   }
 
-  static Properties properties(JobConfig.Kafka kafka) {
+  static Properties properties(KafkaSettings kafka) {
     Properties props = new Properties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

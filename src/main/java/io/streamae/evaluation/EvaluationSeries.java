@@ -1,6 +1,6 @@
 package io.streamae.evaluation;
 
-import io.streamae.model.training.HistoryReader;
+import io.streamae.model.io.HistoryReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.streamae.evaluation;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * One NAB data series: the rows of a {@code timestamp,value} CSV from NAB's {@code data/} tree.
@@ -49,6 +53,9 @@ public final class NabSeries {
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
   private static final DateTimeFormatter MILLIS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS");
+
+  /** One line at a time, so errors name the file's own line numbers. */
+  private static final CSVFormat CSV_LINE = CSVFormat.DEFAULT;
 
   private final String name;
   private final long[] timestampsMs;
@@ -137,7 +144,7 @@ public final class NabSeries {
         if (line.isBlank()) {
           continue;
         }
-        String[] parts = line.split(",", -1);
+        String[] parts = fields(file, lineNumber, line);
         if (parts.length != fields) {
           throw new IllegalArgumentException(
               String.format(
@@ -232,10 +239,38 @@ public final class NabSeries {
     return (time.getNano() == 0 ? SECONDS : MILLIS).format(time);
   }
 
+  /**
+   * The fields of one CSV line, parsed by commons-csv (RFC 4180: quoted fields may hold commas
+   * and doubled quotes).
+   *
+   * @throws IllegalArgumentException naming the file and line for malformed quoting
+   */
+  static String[] fields(Path file, int lineNumber, String line) {
+    try {
+      return fields(line);
+    } catch (IOException | UncheckedIOException e) {
+      throw new IllegalArgumentException(
+          String.format("%s, line %s: not valid CSV (%s): '%s'", file, lineNumber, e.getMessage(), line));
+    }
+  }
+
+  private static String[] fields(String line) throws IOException {
+    try (CSVParser parser = CSVParser.parse(line, CSV_LINE)) {
+      List<CSVRecord> records = parser.getRecords();
+      return records.isEmpty() ? new String[] {""} : records.get(0).values();
+    }
+  }
+
   static String normaliseHeader(String header) {
     String text = header.startsWith("\uFEFF") ? header.substring(1) : header;
     StringBuilder joined = new StringBuilder();
-    for (String column : text.split(",", -1)) {
+    String[] columns;
+    try {
+      columns = fields(text);
+    } catch (IOException | UncheckedIOException e) {
+      return text.trim(); // not valid CSV: compares unequal to any expected header
+    }
+    for (String column : columns) {
       if (joined.length() > 0) {
         joined.append(',');
       }

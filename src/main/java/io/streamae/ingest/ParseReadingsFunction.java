@@ -1,7 +1,6 @@
 package io.streamae.ingest;
 
 import io.streamae.ingest.ReadingParser.ParseResult;
-import io.streamae.sink.DeadLetter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

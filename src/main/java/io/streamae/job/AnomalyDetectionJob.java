@@ -8,7 +8,7 @@ import io.streamae.ingest.SensorReading;
 import io.streamae.scoring.CalibrateScoresFunction;
 import io.streamae.scoring.ScoreWindowsOperator;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import io.streamae.sink.RecordJson;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.window.AssembleWindowFunction;
@@ -73,10 +73,11 @@ public final class AnomalyDetectionJob {
               "window.size (%s) does not match the model, which was trained on windows of %s readings",
               config.windowSize(), layout.timesteps()));
     }
-    if (config.windowSlide() > layout.timesteps()) {
-      throw new IllegalArgumentException(
-          String.format("window.slide (%s) must not exceed window.size (%s)", config.windowSlide(), layout.timesteps()));
-    }
+    WindowSpec.requireSlideWithinSize(
+        config.windowSlide(),
+        JobOptions.WINDOW_SLIDE.key(),
+        layout.timesteps(),
+        JobOptions.WINDOW_SIZE.key());
     this.config = config;
     this.layout = layout;
   }

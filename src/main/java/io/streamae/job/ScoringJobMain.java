@@ -1,5 +1,6 @@
 package io.streamae.job;
 
+import io.streamae.kafka.KafkaSettings;
 import io.streamae.ingest.RawReading;
 import io.streamae.kafka.KafkaPipelines;
 import io.streamae.kafka.KafkaPreflight;
@@ -22,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code main} of the cluster job, for {@code flink run -c io.streamae.job.ScoringJobMain
- * target/streamae-job.jar --config jobs/scoring/job.yaml [--key value ...]} and for the Flink
- * Kubernetes Operator.
+ * The {@code main} of the cluster job and the {@code Main-Class} of its jar, for {@code flink run
+ * target/streamae-job.jar --config jobs/scoring/job.yaml [--key value ...]}, a Web UI or REST
+ * upload, and the Flink Kubernetes Operator.
  *
  * <p>Place in the pipeline: wiring only. Input: a YAML job file and {@code --key value} overrides
  * ({@link ConfigLoader}), validated once by {@link JobConfig#from}; the model bundle at {@code
@@ -108,7 +109,7 @@ public final class ScoringJobMain {
     effective.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(effective);
     env.getConfig()
-        .setGlobalJobParameters(Configuration.fromMap(JobConfig.Kafka.redacted(conf.toMap())));
+        .setGlobalJobParameters(Configuration.fromMap(KafkaSettings.redacted(conf.toMap())));
     Duration interval = conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
     Duration minPause = conf.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS);
     if (interval != null && minPause.compareTo(interval) > 0) {
@@ -144,12 +145,12 @@ public final class ScoringJobMain {
     AnomalyDetectionJob job = new AnomalyDetectionJob(config, layout);
     DataStream<RawReading> raw =
         env.fromSource(
-                KafkaPipelines.source(config).build(),
-                KafkaPipelines.watermarks(config),
+                KafkaPipelines.source(config.kafka()).build(),
+                ReadingWatermarks.of(config),
                 KafkaPipelines.SOURCE_UID)
             .uid(KafkaPipelines.SOURCE_UID);
     job.build(raw, true)
-        .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
+        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
     LOG.info(
         "scoring job: {} -> {} (dead letters {}), {}, windows of {} readings sliding by {}",
         config.kafka().inputTopic(),

@@ -1,6 +1,6 @@
 package io.streamae.kafka;
 
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,17 +1,12 @@
 package io.streamae.kafka;
 
-import io.streamae.ingest.EventTimeExtractor;
 import io.streamae.ingest.RawReading;
-import io.streamae.job.JobConfig;
-import io.streamae.job.JobOptions;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -33,15 +28,16 @@ import org.slf4j.LoggerFactory;
  * {@code kafka.output-topic}; {@link #deadLetters} writes every {@link DeadLetter} to {@code
  * kafka.dead-letter-topic}. Each builder checks its own settings in {@code build()}, failing with
  * the key to fix, and logs the effective client properties once, secrets masked (see {@link
- * JobConfig.Kafka#isSecret}). {@code kafka.properties.*} reach every client; the few properties the
+ * KafkaSettings#isSecret}). {@code kafka.properties.*} reach every client; the few properties the
  * builders manage themselves are dropped from them with a WARN naming the option to use.
  *
  * <pre>{@code
- * KafkaSource<RawReading> source = KafkaPipelines.source(config).build();
- * DataStream<RawReading> raw = env.fromSource(source, KafkaPipelines.watermarks(config),
+ * KafkaSource<RawReading> source = KafkaPipelines.source(config.kafka()).build();
+ * DataStream<RawReading> raw = env.fromSource(source, ReadingWatermarks.of(config),
  *     KafkaPipelines.SOURCE_UID).uid(KafkaPipelines.SOURCE_UID);
  * new AnomalyDetectionJob(config, layout).build(raw, true).sinkTo(
- *     KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
+ *     KafkaPipelines.results(config.kafka()).build(),
+ *     KafkaPipelines.deadLetters(config.kafka()).build());
  * }</pre>
  */
 public final class KafkaPipelines {
@@ -76,8 +72,8 @@ public final class KafkaPipelines {
   private KafkaPipelines() {}
 
   /** A builder of the readings source; see {@link SourceBuilder#build()}. */
-  public static SourceBuilder source(JobConfig config) {
-    return new SourceBuilder(config.kafka());
+  public static SourceBuilder source(KafkaSettings kafka) {
+    return new SourceBuilder(kafka);
   }
 
   /**
@@ -92,67 +88,28 @@ public final class KafkaPipelines {
           ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
 
   /** A builder of the result sink: key sensorId, value the result JSON, timestamp window end. */
-  public static SinkBuilder<AnomalyRecord> results(JobConfig config) {
-    JobConfig.Kafka kafka = config.kafka();
+  public static SinkBuilder<AnomalyRecord> results(KafkaSettings kafka) {
     return new SinkBuilder<>(
         kafka,
         "results",
         kafka.outputTopic(),
-        JobOptions.KAFKA_OUTPUT_TOPIC.key(),
+        KafkaOptions.KAFKA_OUTPUT_TOPIC.key(),
         new AnomalyRecordSerializer(kafka.outputTopic()),
         RESULT_PRODUCER_DEFAULTS);
   }
 
   /** A builder of the dead-letter sink: raw bytes, no key, headers reason/detail/stage/source. */
-  public static SinkBuilder<DeadLetter> deadLetters(JobConfig config) {
-    JobConfig.Kafka kafka = config.kafka();
+  public static SinkBuilder<DeadLetter> deadLetters(KafkaSettings kafka) {
     return new SinkBuilder<>(
         kafka,
         "dead-letters",
         kafka.deadLetterTopic(),
-        JobOptions.KAFKA_DEAD_LETTER_TOPIC.key(),
+        KafkaOptions.KAFKA_DEAD_LETTER_TOPIC.key(),
         new DeadLetterSerializer(kafka.deadLetterTopic()),
         Map.of(
             ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
             Integer.toString(DEAD_LETTER_MAX_REQUEST_BYTES)));
   }
-
-  /** Watermark alignment group of the input source (Flink aligns sources of one group). */
-  public static final String ALIGNMENT_GROUP = "sensor-readings";
-
-  /**
-   * The watermark strategy for {@code env.fromSource}: event time per record, watermarks per
-   * input partition inside the source, so one partition's silence or head start moves no other
-   * partition's watermark. Event time is the payload's {@code ts}, read from the raw bytes by
-   * {@link EventTimeExtractor} (a payload without a usable one moves no watermark and still
-   * reaches the dead-letter path), or with {@code kafka.event-time} record the Kafka record
-   * timestamp. Each partition's watermark trails its newest reading by {@code
-   * window.max-out-of-orderness}; a partition without records for {@code window.idle-timeout}
-   * stops holding the others back; with {@code window.watermark-alignment} set, a partition whose
-   * watermark runs further ahead of the slowest one is paused until that one catches up.
-   */
-  public static WatermarkStrategy<RawReading> watermarks(JobConfig config) {
-    SerializableTimestampAssigner<RawReading> assigner;
-    if (config.kafka().recordTime()) {
-      assigner = (raw, recordTimestamp) -> raw.ingestTimestamp();
-    } else {
-      EventTimeExtractor extractor = new EventTimeExtractor(config.maxFutureSkew());
-      assigner = (raw, recordTimestamp) -> extractor.extract(raw.payload());
-    }
-    WatermarkStrategy<RawReading> strategy =
-        WatermarkStrategy.<RawReading>forBoundedOutOfOrderness(config.maxOutOfOrderness())
-            .withTimestampAssigner(assigner)
-            .withIdleness(config.idleTimeout());
-    if (config.watermarkAlignment() != null) {
-      strategy =
-          strategy.withWatermarkAlignment(
-              ALIGNMENT_GROUP, config.watermarkAlignment(), ALIGNMENT_UPDATE_INTERVAL);
-    }
-    return strategy;
-  }
-
-  /** How often aligned sources report and receive the slowest watermark (Flink's default). */
-  static final java.time.Duration ALIGNMENT_UPDATE_INTERVAL = java.time.Duration.ofSeconds(1);
 
   /**
    * Builds the {@code KafkaSource<RawReading>} of {@code kafka.input-topic}.
@@ -164,10 +121,10 @@ public final class KafkaPipelines {
    * }</pre>
    */
   public static final class SourceBuilder {
-    private final JobConfig.Kafka kafka;
+    private final KafkaSettings kafka;
     private final Map<String, String> extra = new TreeMap<>();
 
-    private SourceBuilder(JobConfig.Kafka kafka) {
+    private SourceBuilder(KafkaSettings kafka) {
       this.kafka = kafka;
     }
 
@@ -203,7 +160,7 @@ public final class KafkaPipelines {
           kafka.startingOffsets(),
           kafka.stoppingOffsets(),
           kafka.eventTime(),
-          JobConfig.Kafka.redacted(props));
+          KafkaSettings.redacted(props));
       return builder.build();
     }
 
@@ -216,9 +173,9 @@ public final class KafkaPipelines {
             throw new IllegalArgumentException(
                 String.format(
                     "%s (%s) must be one of %s",
-                    JobOptions.KAFKA_STARTING_OFFSETS.key(),
+                    KafkaOptions.KAFKA_STARTING_OFFSETS.key(),
                     name,
-                    JobConfig.Kafka.STARTING_OFFSETS));
+                    KafkaSettings.STARTING_OFFSETS));
       };
     }
   }
@@ -236,7 +193,7 @@ public final class KafkaPipelines {
    * }</pre>
    */
   public static final class SinkBuilder<T> {
-    private final JobConfig.Kafka kafka;
+    private final KafkaSettings kafka;
     private final String role;
     private final String topic;
     private final String topicKey;
@@ -245,7 +202,7 @@ public final class KafkaPipelines {
     private final Map<String, String> extra = new TreeMap<>();
 
     private SinkBuilder(
-        JobConfig.Kafka kafka,
+        KafkaSettings kafka,
         String role,
         String topic,
         String topicKey,
@@ -296,9 +253,9 @@ public final class KafkaPipelines {
           throw new IllegalArgumentException(
               String.format(
                   "%s must be set when %s is %s",
-                  JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(),
-                  JobOptions.KAFKA_DELIVERY_GUARANTEE.key(),
-                  JobConfig.Kafka.EXACTLY_ONCE));
+                  KafkaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(),
+                  KafkaOptions.KAFKA_DELIVERY_GUARANTEE.key(),
+                  KafkaSettings.EXACTLY_ONCE));
         }
         transactionalIdPrefix = kafka.transactionalIdPrefix() + "-" + role;
         String timeout = Long.toString(kafka.transactionTimeout().toMillis());
@@ -318,16 +275,16 @@ public final class KafkaPipelines {
           topic,
           kafka.deliveryGuarantee(),
           transactionalIdPrefix,
-          JobConfig.Kafka.redacted(props));
+          KafkaSettings.redacted(props));
       return builder.build();
     }
   }
 
-  private static void requireBootstrapServers(JobConfig.Kafka kafka, String client) {
+  private static void requireBootstrapServers(KafkaSettings kafka, String client) {
     if (kafka.bootstrapServers() == null) {
       throw new IllegalArgumentException(
           String.format(
-              "%s must be set for the Kafka %s", JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(), client));
+              "%s must be set for the Kafka %s", KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key(), client));
     }
   }
 
@@ -336,7 +293,7 @@ public final class KafkaPipelines {
    * dropped with a WARN naming the option that sets it).
    */
   private static Properties clientProperties(
-      JobConfig.Kafka kafka, Map<String, String> extra, Set<String> managed, String client) {
+      KafkaSettings kafka, Map<String, String> extra, Set<String> managed, String client) {
     Map<String, String> all = new TreeMap<>(kafka.properties());
     all.putAll(extra);
     Properties props = new Properties();
@@ -345,9 +302,9 @@ public final class KafkaPipelines {
           if (managed.contains(key)) {
             LOG.warn(
                 "{}{} ({}) is ignored by the Kafka {}: it is set from {}",
-                JobOptions.KAFKA_PROPERTIES_PREFIX,
+                KafkaOptions.KAFKA_PROPERTIES_PREFIX,
                 key,
-                JobConfig.Kafka.isSecret(key) ? JobConfig.Kafka.MASK : value,
+                KafkaSettings.isSecret(key) ? KafkaSettings.MASK : value,
                 client,
                 managedBy(key));
           } else {
@@ -359,11 +316,11 @@ public final class KafkaPipelines {
 
   private static String managedBy(String key) {
     return switch (key) {
-      case "bootstrap.servers" -> JobOptions.KAFKA_BOOTSTRAP_SERVERS.key();
-      case "group.id" -> JobOptions.KAFKA_GROUP_ID.key();
-      case "auto.offset.reset" -> JobOptions.KAFKA_STARTING_OFFSETS.key();
-      case "transactional.id" -> JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key();
-      case "transaction.timeout.ms" -> JobOptions.KAFKA_TRANSACTION_TIMEOUT.key();
+      case "bootstrap.servers" -> KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key();
+      case "group.id" -> KafkaOptions.KAFKA_GROUP_ID.key();
+      case "auto.offset.reset" -> KafkaOptions.KAFKA_STARTING_OFFSETS.key();
+      case "transactional.id" -> KafkaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key();
+      case "transaction.timeout.ms" -> KafkaOptions.KAFKA_TRANSACTION_TIMEOUT.key();
       default -> "the job (byte-array serde)";
     };
   }

@@ -1,7 +1,5 @@
 package io.streamae.kafka;
 
-import io.streamae.job.JobConfig;
-import io.streamae.job.JobOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -42,7 +40,7 @@ public final class KafkaPreflight {
    * @throws IllegalStateException when the brokers do not answer within {@code
    *     kafka.check-timeout} or the input topic does not exist, naming brokers and topic
    */
-  public static void check(JobConfig.Kafka kafka) throws InterruptedException {
+  public static void check(KafkaSettings kafka) throws InterruptedException {
     Duration timeout = kafka.checkTimeout();
     String servers = kafka.bootstrapServers();
     Properties props = new Properties();
@@ -63,7 +61,7 @@ public final class KafkaPreflight {
       throw new IllegalStateException(
           String.format(
               "cannot reach Kafka at %s (%s): %s",
-              servers, JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(), rootMessage(e)),
+              servers, KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key(), rootMessage(e)),
           e);
     }
     try {
@@ -75,9 +73,9 @@ public final class KafkaPreflight {
                 "Kafka at %s (%s) did not answer within %s (%s), so input topic %s cannot be"
                     + " read: %s",
                 servers,
-                JobOptions.KAFKA_BOOTSTRAP_SERVERS.key(),
+                KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key(),
                 timeout,
-                JobOptions.KAFKA_CHECK_TIMEOUT.key(),
+                KafkaOptions.KAFKA_CHECK_TIMEOUT.key(),
                 kafka.inputTopic(),
                 e instanceof TimeoutException ? "no answer" : rootMessage(e)),
             e);
@@ -88,7 +86,7 @@ public final class KafkaPreflight {
             String.format(
                 "input topic %s (%s) does not exist on Kafka at %s; create it (readings keyed by"
                     + " sensor id) or fix the name",
-                kafka.inputTopic(), JobOptions.KAFKA_INPUT_TOPIC.key(), servers));
+                kafka.inputTopic(), KafkaOptions.KAFKA_INPUT_TOPIC.key(), servers));
       }
       for (String topic : List.of(kafka.outputTopic(), kafka.deadLetterTopic())) {
         if (describe(admin, kafka, topic, timeout) == null) {
@@ -112,7 +110,7 @@ public final class KafkaPreflight {
 
   /** The topic's description, or null when the brokers say it does not exist. */
   private static TopicDescription describe(
-      Admin admin, JobConfig.Kafka kafka, String topic, Duration timeout) {
+      Admin admin, KafkaSettings kafka, String topic, Duration timeout) {
     try {
       return admin
           .describeTopics(List.of(topic))
@@ -132,7 +130,7 @@ public final class KafkaPreflight {
       throw new IllegalStateException(
           String.format(
               "Kafka at %s did not describe topic %s within %s (%s)",
-              kafka.bootstrapServers(), topic, timeout, JobOptions.KAFKA_CHECK_TIMEOUT.key()),
+              kafka.bootstrapServers(), topic, timeout, KafkaOptions.KAFKA_CHECK_TIMEOUT.key()),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

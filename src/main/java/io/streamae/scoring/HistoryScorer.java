@@ -1,7 +1,7 @@
 package io.streamae.scoring;
 
 import io.streamae.model.io.ModelBundle;
-import io.streamae.model.training.HistoryData;
+import io.streamae.model.io.HistoryData;
 import io.streamae.sink.AnomalyRecord;
 import io.streamae.window.SensorWindow;
 import java.util.ArrayList;

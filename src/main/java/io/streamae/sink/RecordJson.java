@@ -1,5 +1,6 @@
 package io.streamae.sink;
 
+import io.streamae.ingest.DeadLetter;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,11 +1,10 @@
 package io.streamae.source;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamae.ingest.RawReading;
-import io.streamae.model.training.HistoryReader;
+import io.streamae.model.io.HistoryReader;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A NAB-format series ({@code timestamp,value}) replayed as sensor readings: by default the
@@ -22,11 +24,9 @@ import java.util.Locale;
  */
 public final class NabSample {
   public static final String RESOURCE = "/samples/nab/machine_temperature_system_failure.csv";
+  /** NAB's labelled anomaly windows of the bundled series, read with {@code NabLabels}. */
   public static final String WINDOWS_RESOURCE = "/samples/nab/machine_temperature_windows.json";
   public static final List<String> FEATURES = List.of("value");
-
-  /** A labelled anomaly window, epoch ms (naive timestamps read as UTC). */
-  public record Window(long start, long end) {}
 
   private final String sensorId;
   private final List<String> lines;
@@ -88,8 +88,8 @@ public final class NabSample {
     List<RawReading> out = new ArrayList<>(lines.size());
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      int comma = line.indexOf(',');
-      Long ts = comma < 0 ? null : HistoryReader.parseTime(line.substring(0, comma));
+      String[] fields = fields(line);
+      Long ts = fields.length != 2 ? null : HistoryReader.parseTime(fields[0].trim());
       String payload;
       if (ts == null) {
         payload = line;
@@ -98,7 +98,7 @@ public final class NabSample {
             String.format(
                 Locale.ROOT,
                 "{\"sensorId\":\"%s\",\"ts\":%d,\"values\":{\"value\":%s}}",
-                sensorId, ts, line.substring(comma + 1).trim());
+                sensorId, ts, fields[1].trim());
       }
       out.add(new RawReading(payload.getBytes(StandardCharsets.UTF_8), "nab:" + sensorId + ":" + (i + 2), 0L));
     }
@@ -109,7 +109,7 @@ public final class NabSample {
   public long[] timestamps() {
     long[] ts = new long[lines.size()];
     for (int i = 0; i < ts.length; i++) {
-      ts[i] = HistoryReader.parseTime(lines.get(i).substring(0, lines.get(i).indexOf(',')));
+      ts[i] = HistoryReader.parseTime(fields(lines.get(i))[0].trim());
     }
     return ts;
   }
@@ -117,22 +117,21 @@ public final class NabSample {
   public float[] values() {
     float[] v = new float[lines.size()];
     for (int i = 0; i < v.length; i++) {
-      v[i] = Float.parseFloat(lines.get(i).substring(lines.get(i).indexOf(',') + 1).trim());
+      v[i] = Float.parseFloat(fields(lines.get(i))[1].trim());
     }
     return v;
   }
 
-  /** The labelled windows of the bundled series. */
-  public static List<Window> bundledWindows() throws IOException {
-    try (InputStream in = NabSample.class.getResourceAsStream(WINDOWS_RESOURCE)) {
-      JsonNode root = new ObjectMapper().readTree(in);
-      List<Window> out = new ArrayList<>();
-      for (JsonNode files : root) {
-        for (JsonNode pair : files) {
-          out.add(new Window(HistoryReader.parseTime(pair.get(0).asText()), HistoryReader.parseTime(pair.get(1).asText())));
-        }
-      }
-      return out;
+  /**
+   * The fields of one {@code timestamp,value} line, split by commons-csv; a line that is not valid
+   * CSV comes back whole as one field, so {@link #readings} forwards it to the dead letters.
+   */
+  static String[] fields(String line) {
+    try (CSVParser parser = CSVParser.parse(line, CSVFormat.DEFAULT)) {
+      List<CSVRecord> records = parser.getRecords();
+      return records.isEmpty() ? new String[] {line} : records.get(0).values();
+    } catch (IOException | UncheckedIOException e) {
+      return new String[] {line};
     }
   }
 }

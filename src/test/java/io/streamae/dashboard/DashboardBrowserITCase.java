@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamae.dashboard.ResultLines.Kind;
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
-import io.streamae.job.LocalRun;
+import io.streamae.local.LocalRun;
 import io.streamae.testkit.HeadlessChromium;
 import io.streamae.testkit.KafkaBroker;
 import java.io.ByteArrayOutputStream;

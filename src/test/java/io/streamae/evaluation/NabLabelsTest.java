@@ -141,6 +141,20 @@ class NabLabelsTest {
   }
 
   @Test
+  void seriesFieldsFollowCsvQuoting() throws IOException {
+    Path file = dir.resolve("quoted.csv");
+    Files.writeString(
+        file, "timestamp,\"value\"\n\"2014-04-01 00:00:00\",\"1.5\"\n2014-04-01 00:05:00,2.0\n");
+    NabSeries series = NabSeries.read(file);
+    assertThat(series.values()).containsExactly(1.5, 2.0);
+    Files.writeString(file, "timestamp,value\n2014-04-01 00:00:00,\"1.5\n");
+    assertThatThrownBy(() -> NabSeries.read(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("quoted.csv, line 2")
+        .hasMessageContaining("not valid CSV");
+  }
+
+  @Test
   void backwardTimestampStepIsKeptInRowOrderAndReported() throws IOException {
     // NAB's machine_temperature file repeats 2014-01-07 02:00..02:55: line 10151 (row 10149,
     // after the header) steps back from 02:55 to 02:00. NAB scores by row, so the row stays.

@@ -2,7 +2,6 @@ package io.streamae.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamae.sink.DeadLetter;
 import io.streamae.testkit.MeteredEnvironment;
 import io.streamae.testkit.PoisonMessages;
 import java.time.Clock;

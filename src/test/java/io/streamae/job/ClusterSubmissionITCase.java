@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Cluster submission exactly as users do it: the shaded job jar ({@code streamae-job.jar}, Flink
- * left out) submitted with {@code flink run -d -c io.streamae.job.ScoringJobMain ... --config
- * jobs/scoring/job.yaml} to a standalone session cluster of separate JVMs (JobManager and
+ * and the training stack left out) submitted with {@code flink run -d streamae-job.jar ... --config
+ * jobs/scoring/job.yaml} (no entry class: the manifest names {@link ScoringJobMain}), and through
+ * the REST API as the Web UI does it ({@code /jars/upload}, then {@code /jars/:id/run}), to a
+ * standalone session cluster of separate JVMs (JobManager and
  * TaskManager with only a Flink distribution on their classpath, see {@link
  * StandaloneFlinkCluster}), reading and writing a real KRaft broker ({@link KafkaBroker}).
  *
@@ -84,7 +86,8 @@ class ClusterSubmissionITCase {
   private static final long T0 = (System.currentTimeMillis() / 1000 - 3600) * 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSubmissionITCase.class);
-  private static final String MAIN_CLASS = ScoringJobMain.class.getName();
+  /** No {@code -c}: the job jar's manifest names {@link ScoringJobMain}. */
+  private static final String MAIN_CLASS = null;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
@@ -118,7 +121,7 @@ class ClusterSubmissionITCase {
               }
               return trained;
             });
-    // The TaskManager runs with the JVM options and off-heap reservation the deployment ships.
+    // The TaskManager runs with the JVM options the deployment ships.
     JsonNode deployed =
         new ObjectMapper(new YAMLFactory())
             .readTree(Path.of("jobs/scoring/flinkdeployment.yaml").toFile())
@@ -126,7 +129,7 @@ class ClusterSubmissionITCase {
             .get("flinkConfiguration");
     StandaloneFlinkCluster.Builder cluster =
         StandaloneFlinkCluster.builder(work.resolve("flink")).taskSlots(PARTITIONS);
-    for (String key : List.of("env.java.opts.taskmanager", "taskmanager.memory.task.off-heap.size")) {
+    for (String key : List.of("env.java.opts.taskmanager")) {
       cluster.config(key, deployed.get(key).asText());
     }
     flink = cluster.start();
@@ -174,7 +177,7 @@ class ClusterSubmissionITCase {
     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
     LOG.info("job {} submitted and running after {} s", jobId, seconds(started));
 
-    int produced = produceReadingsAndPoison();
+    int produced = produceReadingsAndPoison(input);
 
     int expected = SENSORS.size() * (READINGS_PER_SENSOR - TIMESTEPS + 1);
     List<ConsumerRecord<byte[], byte[]>> results =
@@ -235,7 +238,7 @@ class ClusterSubmissionITCase {
               "--parallelism.default", Integer.toString(PARTITIONS));
 
       List<String> run = new ArrayList<>(List.of("run", "-m", flink.restAddress()));
-      run.addAll(List.of("-c", KafkaPipelineBenchmark.class.getName(), jobJar().toString()));
+      run.addAll(benchmarkEntry());
       run.addAll(args);
       StandaloneFlinkCluster.CliResult cli =
           flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(20));
@@ -254,7 +257,7 @@ class ClusterSubmissionITCase {
     // order per sensor (Kafka keeps a sensor's readings in order), watermarks every 10 ms.
     int latencyReadings = 900_000; // 2 min; the last minute is measured
     List<String> run = new ArrayList<>(List.of("run", "-m", flink.restAddress()));
-    run.addAll(List.of("-c", KafkaPipelineBenchmark.class.getName(), jobJar().toString()));
+    run.addAll(benchmarkEntry());
     run.addAll(
         List.of(
             "--config", "jobs/scoring/job.yaml",
@@ -442,7 +445,7 @@ class ClusterSubmissionITCase {
     for (Map.Entry<String, List<String>> c : cases.entrySet()) {
       List<String> run =
           new ArrayList<>(
-              List.of("run", "-d", "-m", flink.restAddress(), "-c", MAIN_CLASS, jobJar().toString()));
+              List.of("run", "-d", "-m", flink.restAddress(), jobJar().toString()));
       run.addAll(List.of("--config", "jobs/scoring/job.yaml", "--model.path", modelPath.toString()));
       run.addAll(c.getValue());
       long started = System.nanoTime();
@@ -510,6 +513,59 @@ class ClusterSubmissionITCase {
     assertThat(exceptions).isNotEmpty().allSatisfy(e -> assertThat(e).contains(doomed));
   }
 
+  /**
+   * The job jar's scoring code is in the job jar, the benchmark's driver is not (it is offline
+   * code): {@code -C} adds this build's classes to the job's user classpath (one machine here).
+   */
+  private static List<String> benchmarkEntry() throws IOException {
+    Path classes = Path.of("target", "classes").toAbsolutePath();
+    return List.of(
+        "-C", classes.toUri().toURL().toString(),
+        "-c", KafkaPipelineBenchmark.class.getName(),
+        jobJar().toString());
+  }
+
+  /**
+   * The Web UI's way: the job jar uploaded with {@code POST /jars/upload}, then started with
+   * {@code POST /jars/:id/run}, program arguments only, no entry class. The JobManager runs
+   * {@link ScoringJobMain} from the manifest; every window of every sensor arrives once.
+   */
+  @Test
+  @Order(6)
+  void jobJarUploadedThroughTheRestApiRunsWithoutAnEntryClass() throws Exception {
+    String restInput = KAFKA.createTopic("rest-readings", PARTITIONS);
+    String restOutput = KAFKA.createTopic("rest-results", PARTITIONS);
+    String restDeadLetters = KAFKA.createTopic("rest-dead-letters", 1);
+    long started = System.nanoTime();
+    String jarId = flink.uploadJar(jobJar());
+    jobId =
+        flink.runUploadedJar(
+            jarId,
+            List.of(
+                "--config", Path.of("jobs/scoring/job.yaml").toAbsolutePath().toString(),
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.input-topic", restInput,
+                "--kafka.output-topic", restOutput,
+                "--kafka.dead-letter-topic", restDeadLetters,
+                "--kafka.group-id", "cluster-it-" + restInput,
+                "--model.path", modelPath.toString()));
+    flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
+    LOG.info("job {} uploaded as {} and running after {} s", jobId, jarId, seconds(started));
+
+    produceReadingsAndPoison(restInput);
+    int expected = SENSORS.size() * (READINGS_PER_SENSOR - TIMESTEPS + 1);
+    List<ConsumerRecord<byte[], byte[]>> results =
+        KAFKA.readAll(restOutput, expected, false, Duration.ofSeconds(90));
+    assertThat(results)
+        .as("results of job %s; exceptions %s", jobId, flink.jobExceptions(jobId))
+        .hasSize(expected);
+    assertResults(results);
+    assertThat(KAFKA.readAll(restDeadLetters, 1, false, Duration.ofSeconds(30))).hasSize(1);
+    assertThat(flink.jobExceptions(jobId)).as("failures and restarts").isEmpty();
+    flink.cancel(jobId, Duration.ofSeconds(30));
+    LOG.info("REST-submitted job {} checked and cancelled after {} s", jobId, seconds(started));
+  }
+
   /** Opt-in: how often the pause scenario runs, e.g. 5 (each about a minute); once by default. */
   static final String PAUSE_TRIES = "streamae.cluster.pause-tries";
 
@@ -561,7 +617,7 @@ class ClusterSubmissionITCase {
    * The readings, sensor {@code s} on partition {@code s % 2} (keyed, in order), the poison
    * payload, then one clock reading per partition. Returns how many records were sent.
    */
-  private static int produceReadingsAndPoison() throws Exception {
+  private static int produceReadingsAndPoison(String input) throws Exception {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < READINGS_PER_SENSOR; i++) {

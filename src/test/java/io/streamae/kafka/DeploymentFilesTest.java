@@ -1,5 +1,6 @@
 package io.streamae.kafka;
 
+import io.streamae.exporter.ResultsExporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,8 +91,7 @@ class DeploymentFilesTest {
     for (Path file :
         List.of(
             DOCKER.resolve("compose.yaml"),
-            DOCKER.resolve("flink/Dockerfile"),
-            DOCKER.resolve("flink/nd4j-libs.xml"))) {
+            DOCKER.resolve("flink/Dockerfile"))) {
       String text = Files.readString(file);
       for (String property : List.of("flink.version", "kafka.version", "dl4j.version")) {
         assertThat(text)
@@ -178,12 +178,13 @@ class DeploymentFilesTest {
   }
 
   @Test
-  void flinkLoadsNd4jParentFirstAndReportsToPrometheus() throws Exception {
+  void flinkRunsTheVectorKernelNeedsNoNd4jAndReportsToPrometheus() throws Exception {
     JsonNode compose = compose();
     Map<String, String> properties = flinkProperties(compose);
 
     assertThat(properties)
-        .containsEntry("classloader.parent-first-patterns.additional", "org.nd4j;org.bytedeco")
+        .doesNotContainKey("classloader.parent-first-patterns.additional")
+        .containsEntry("env.java.opts.taskmanager", "--add-modules jdk.incubator.vector")
         .containsEntry(
             "metrics.reporter.prom.factory.class",
             "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
@@ -282,7 +283,7 @@ class DeploymentFilesTest {
         Set.of(
             JobOptions.SOURCE.key(),
             JobOptions.MODEL_PATH.key(),
-            JobOptions.KAFKA_BOOTSTRAP_SERVERS.key());
+            KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key());
     for (ConfigOption<?> option : options()) {
       String key = option.key();
       String leaf = key.substring(key.lastIndexOf('.') + 1);
@@ -305,7 +306,8 @@ class DeploymentFilesTest {
   void submitScriptAndFlinkDeploymentStartTheScoringJob() throws Exception {
     String submit = Files.readString(JOBS.resolve("scoring/submit.sh"));
     assertThat(submit)
-        .contains("-c " + ScoringJobMain.class.getName(), "target/streamae-job.jar", "FLINK_HOME")
+        .doesNotContain("-c " + ScoringJobMain.class.getName())
+        .contains("target/streamae-job.jar", "FLINK_HOME")
         .contains("jobs/scoring/job.yaml".substring("jobs/scoring/".length()));
     assertThat(shadedJars()).contains("streamae-job.jar");
 
@@ -315,14 +317,18 @@ class DeploymentFilesTest {
     assertThat(deployment.get("kind").asText()).isEqualTo("FlinkDeployment");
     assertThat(deployment.at("/spec/flinkVersion").asText())
         .isEqualTo("v" + flink[0] + "_" + flink[1]);
-    assertThat(deployment.at("/spec/job/entryClass").asText())
-        .isEqualTo(ScoringJobMain.class.getName());
+    assertThat(deployment.at("/spec/job/entryClass").isMissingNode())
+        .as("entry class left to the job jar's manifest")
+        .isTrue();
     assertThat(deployment.at("/spec/job/jarURI").asText()).endsWith("/streamae-job.jar");
     assertThat(
             deployment
                 .at("/spec/flinkConfiguration/classloader.parent-first-patterns.additional")
-                .asText())
-        .isEqualTo("org.nd4j;org.bytedeco");
+                .isMissingNode())
+        .as("nothing of ND4J on the cluster")
+        .isTrue();
+    assertThat(deployment.at("/spec/flinkConfiguration/env.java.opts.taskmanager").asText())
+        .isEqualTo("--add-modules jdk.incubator.vector");
     Matcher plugin =
         Pattern.compile("flink-[a-z0-9-]+-(\\d+\\.\\d+\\.\\d+)\\.jar")
             .matcher(deployment.at("/spec/podTemplate").toString());

@@ -1,5 +1,6 @@
 package io.streamae.kafka;
 
+import io.streamae.job.ReadingWatermarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,7 @@ import io.streamae.ingest.RawReading;
 import io.streamae.job.JobConfig;
 import io.streamae.job.ScoringJobMain;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.sink.DeadLetter;
+import io.streamae.ingest.DeadLetter;
 import io.streamae.testkit.PoisonMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -142,7 +143,7 @@ class KafkaPipelinesTest {
 
   @Test
   void readsTheKafkaOptions() {
-    JobConfig.Kafka kafka =
+    KafkaSettings kafka =
         config(
                 "kafka.input-topic", "in",
                 "kafka.delivery-guarantee", "Exactly-Once",
@@ -203,17 +204,17 @@ class KafkaPipelinesTest {
     Configuration local = Configuration.fromMap(Map.of("source.kind", "generator"));
 
     assertThat(JobConfig.from(local).kafka().bootstrapServers()).isNull();
-    assertThatThrownBy(() -> KafkaPipelines.source(JobConfig.from(local)).build())
+    assertThatThrownBy(() -> KafkaPipelines.source(JobConfig.from(local).kafka()).build())
         .hasMessageContaining("kafka.bootstrap-servers must be set for the Kafka source");
   }
 
   @Test
   void buildsABoundedSourceForBackfills() {
     KafkaSource<RawReading> source =
-        KafkaPipelines.source(config("kafka.stopping-offsets", "latest")).build();
+        KafkaPipelines.source(config("kafka.stopping-offsets", "latest").kafka()).build();
 
     assertThat(source.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
-    assertThat(KafkaPipelines.source(config()).build().getBoundedness())
+    assertThat(KafkaPipelines.source(config().kafka()).build().getBoundedness())
         .isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
   }
 
@@ -222,22 +223,22 @@ class KafkaPipelinesTest {
     JobConfig config =
         config("kafka.delivery-guarantee", "exactly-once", "kafka.transactional-id-prefix", "p");
 
-    assertThat(KafkaPipelines.results(config).build()).isNotNull();
-    assertThat(KafkaPipelines.deadLetters(config).property("linger.ms", "5").build()).isNotNull();
+    assertThat(KafkaPipelines.results(config.kafka()).build()).isNotNull();
+    assertThat(KafkaPipelines.deadLetters(config.kafka()).property("linger.ms", "5").build()).isNotNull();
   }
 
   @Test
   void resultProducerCompressesAndBatchesUnlessToldOtherwise() {
-    assertThat(KafkaPipelines.results(config()).producerProperties())
+    assertThat(KafkaPipelines.results(config().kafka()).producerProperties())
         .containsEntry("compression.type", "lz4")
         .containsEntry("batch.size", "131072");
     assertThat(
-            KafkaPipelines.results(config("kafka.properties.compression.type", "zstd"))
+            KafkaPipelines.results(config("kafka.properties.compression.type", "zstd").kafka())
                 .property("batch.size", "16384")
                 .producerProperties())
         .containsEntry("compression.type", "zstd")
         .containsEntry("batch.size", "16384");
-    assertThat(KafkaPipelines.deadLetters(config()).producerProperties())
+    assertThat(KafkaPipelines.deadLetters(config().kafka()).producerProperties())
         .containsEntry("max.request.size", Integer.toString(KafkaPipelines.DEAD_LETTER_MAX_REQUEST_BYTES))
         .doesNotContainKey("compression.type");
   }
@@ -253,10 +254,10 @@ class KafkaPipelinesTest {
 
     assertThat(config.kafka().toString()).doesNotContain("hunter2").contains("SASL_SSL");
     assertThat(config.toString()).doesNotContain("hunter2");
-    assertThat(JobConfig.Kafka.redacted(config.kafka().properties()))
-        .containsEntry("sasl.jaas.config", JobConfig.Kafka.MASK)
-        .containsEntry("ssl.truststore.password", JobConfig.Kafka.MASK)
-        .containsEntry("sasl.oauthbearer.token.endpoint.url", JobConfig.Kafka.MASK)
+    assertThat(KafkaSettings.redacted(config.kafka().properties()))
+        .containsEntry("sasl.jaas.config", KafkaSettings.MASK)
+        .containsEntry("ssl.truststore.password", KafkaSettings.MASK)
+        .containsEntry("sasl.oauthbearer.token.endpoint.url", KafkaSettings.MASK)
         .containsEntry("security.protocol", "SASL_SSL");
   }
 
@@ -281,13 +282,13 @@ class KafkaPipelinesTest {
     assertThat(env.getStreamGraph().getStreamNodes())
         .extracting(n -> n.getOperatorName())
         .contains(io.streamae.job.AnomalyDetectionJob.PARSE);
-    assertThat(KafkaPipelines.watermarks(config)).isNotNull();
+    assertThat(ReadingWatermarks.of(config)).isNotNull();
   }
 
   @Test
   void theSourceStampsEachRecordWithItsPayloadTimeAndKeepsWatermarksPerPartition() {
     JobConfig config = config();
-    var assigner = KafkaPipelines.watermarks(config).createTimestampAssigner(null);
+    var assigner = ReadingWatermarks.of(config).createTimestampAssigner(null);
     long ts = System.currentTimeMillis() - 60_000;
     byte[] good =
         ("{\"sensorId\":\"pump-7\",\"ts\":" + ts + ",\"values\":[1,2]}")
@@ -298,12 +299,12 @@ class KafkaPipelinesTest {
                 new RawReading(io.streamae.testkit.PoisonMessages.NOT_JSON.payload(), "kafka:r/0@2", 5L), 5L))
         .as("poison moves no watermark; the parser dead-letters it")
         .isEqualTo(io.streamae.ingest.EventTimeExtractor.NONE);
-    var record = KafkaPipelines.watermarks(config("kafka.event-time", "record")).createTimestampAssigner(null);
+    var record = ReadingWatermarks.of(config("kafka.event-time", "record")).createTimestampAssigner(null);
     assertThat(record.extractTimestamp(new RawReading(good, "kafka:r/0@1", 5L), 5L)).isEqualTo(5L);
 
-    assertThat(KafkaPipelines.watermarks(config).getAlignmentParameters().isEnabled()).isFalse();
+    assertThat(ReadingWatermarks.of(config).getAlignmentParameters().isEnabled()).isFalse();
     var aligned =
-        KafkaPipelines.watermarks(config("window.watermark-alignment", "2 min")).getAlignmentParameters();
+        ReadingWatermarks.of(config("window.watermark-alignment", "2 min")).getAlignmentParameters();
     assertThat(aligned.isEnabled()).isTrue();
     assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(120_000L);
 

@@ -1,5 +1,6 @@
 package io.streamae.kafka;
 
+import io.streamae.job.ReadingWatermarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -154,8 +155,8 @@ class KafkaRoundTripITCase {
     // ScoringJobMain.define's wiring, plus a map after the source that fails once.
     DataStream<RawReading> raw =
         env.fromSource(
-                KafkaPipelines.source(config).build(),
-                KafkaPipelines.watermarks(config),
+                KafkaPipelines.source(config.kafka()).build(),
+                ReadingWatermarks.of(config),
                 KafkaPipelines.SOURCE_UID)
             .uid(KafkaPipelines.SOURCE_UID)
             .map(new FailOnce())
@@ -163,7 +164,7 @@ class KafkaRoundTripITCase {
             .uid("fail-once");
     new AnomalyDetectionJob(config, bundle.layout())
         .build(raw, true)
-        .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
+        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
     JobID job = execute(env);
 
     assertThat(FailOnce.FAILED.get()).as("the injected failure happened").isTrue();

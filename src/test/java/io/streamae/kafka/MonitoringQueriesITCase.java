@@ -1,5 +1,6 @@
 package io.streamae.kafka;
 
+import io.streamae.exporter.ResultsExporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

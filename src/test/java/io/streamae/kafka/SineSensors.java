@@ -4,7 +4,7 @@ import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.io.ModelBundle;
-import io.streamae.model.training.HistoryData;
+import io.streamae.model.io.HistoryData;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
 import io.streamae.testkit.PoisonMessages;

@@ -82,6 +82,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
           "org.apache.flink:flink-rpc-akka-loader",
           "org.apache.flink:flink-rpc-core",
           "org.apache.flink:flink-runtime",
+          "org.apache.flink:flink-runtime-web",
           "org.apache.flink:flink-shaded-asm-9",
           "org.apache.flink:flink-shaded-guava",
           "org.apache.flink:flink-shaded-jackson",
@@ -393,16 +394,20 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * {@code flink run -d -m localhost:<port> -c mainClass jar args...}: submits a job in detached
+   * {@code flink run -d -m localhost:<port> [-c mainClass] jar args...}: submits a job in detached
    * mode, as {@code jobs/scoring/submit.sh} does.
    *
+   * @param mainClass the entry class, or null for the jar manifest's {@code Main-Class}
    * @return the job id the client printed
    * @throws IllegalStateException with the client's output when the submission fails
    */
   public String submitDetached(Path jar, String mainClass, List<String> args, Path workingDir)
       throws Exception {
     List<String> arguments = new ArrayList<>();
-    arguments.addAll(List.of("run", "-d", "-m", restAddress(), "-c", mainClass));
+    arguments.addAll(List.of("run", "-d", "-m", restAddress()));
+    if (mainClass != null) {
+      arguments.addAll(List.of("-c", mainClass));
+    }
     arguments.add(jar.toAbsolutePath().toString());
     arguments.addAll(args);
     CliResult result = runCli(arguments, workingDir, Duration.ofMinutes(3));
@@ -414,6 +419,65 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
               result.exitCode(), result.stdout(), result.stderr()));
     }
     return id.group(1);
+  }
+
+  /**
+   * {@code POST /jars/upload} with the jar as the multipart field {@code jarfile}, as the Web UI
+   * uploads it.
+   *
+   * @return the jar id for {@link #runUploadedJar}
+   */
+  public String uploadJar(Path jar) throws IOException, InterruptedException {
+    String boundary = "streamae-" + System.nanoTime();
+    byte[] head =
+        String.format(
+                "--%s\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"%s\"\r\n"
+                    + "Content-Type: application/x-java-archive\r\n\r\n",
+                boundary, jar.getFileName())
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = String.format("\r\n--%s--\r\n", boundary).getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> response =
+        http.send(
+            request("/jars/upload")
+                .timeout(Duration.ofMinutes(2))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(
+                    HttpRequest.BodyPublishers.concat(
+                        HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(jar),
+                        HttpRequest.BodyPublishers.ofByteArray(tail)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode body = JSON.readTree(response.body());
+    if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+      throw new IOException(
+          String.format("upload %s: HTTP %s %s", jar, response.statusCode(), response.body()));
+    }
+    return Path.of(body.path("filename").asText()).getFileName().toString();
+  }
+
+  /**
+   * {@code POST /jars/<jarId>/run} with {@code programArgsList} and no entry class, so the jar's
+   * manifest decides, as a Web UI submission with an empty entry-class field.
+   *
+   * @return the id of the job the JobManager started
+   */
+  public String runUploadedJar(String jarId, List<String> programArgs)
+      throws IOException, InterruptedException {
+    String body = JSON.writeValueAsString(Map.of("programArgsList", programArgs));
+    HttpResponse<String> response =
+        http.send(
+            request("/jars/" + jarId + "/run")
+                .timeout(Duration.ofMinutes(3))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException(
+          String.format("run %s: HTTP %s %s", jarId, response.statusCode(), response.body()));
+    }
+    return JSON.readTree(response.body()).path("jobid").asText();
   }
 
   /** {@code GET <path>} of the REST API as JSON. */
@@ -590,7 +654,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
    * This JVM's classpath entries that are {@link #DISTRIBUTION} artifacts (main jars, no test
    * jars), joined; one jar per artifact must be there.
    */
-  static String distributionClasspath() {
+  public static String distributionClasspath() {
     List<Path> entries =
         Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
             .map(Path::of)

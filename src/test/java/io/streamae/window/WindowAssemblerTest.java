@@ -268,14 +268,14 @@ class WindowAssemblerTest {
     void rejectsASlideLargerThanTheSize() {
       assertThatThrownBy(() -> new WindowSpec(4, 5, FEATURES, MAX_GAP, GapPolicy.RESTART))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("window slide (5) must be between 1 and the window size (4)");
+          .hasMessage("window slide (5) must not exceed window size (4)");
     }
 
     @Test
     void rejectsANonPositiveSlide() {
       assertThatThrownBy(() -> new WindowSpec(4, 0, FEATURES, MAX_GAP, GapPolicy.RESTART))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("window slide (0) must be between 1 and the window size (4)");
+          .hasMessage("window slide must be >= 1, was 0");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.streamae.model.inference;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.ModelKind;
 import java.util.ArrayList;
@@ -34,12 +34,17 @@ public final class AutoencoderNetwork {
   private final HeadWeights fastReconstruction;
   private final HeadWeights fastPrediction;
 
-  record Lstm(int nIn, int hidden, float[] w, float[] rw, float[] b) {}
+  /**
+   * One LSTM layer as DL4J stores it: {@code W [nIn, 4H]}, {@code RW [H, 4H]}, {@code b [4H]},
+   * row-major, gate columns {@code [g, f, o, i]}.
+   */
+  public record Lstm(int nIn, int hidden, float[] w, float[] rw, float[] b) {}
 
   /** Fully connected layer {@code y = act(x W + b)}, W {@code [nIn, nOut]} (or transposed). */
-  record Dense(int nIn, int nOut, float[] w, boolean transposed, float[] b, boolean linear) {}
+  public record Dense(int nIn, int nOut, float[] w, boolean transposed, float[] b, boolean linear) {}
 
-  record Head(int steps, Lstm[] layers, Dense output) {}
+  /** A decoder head: its LSTM layers over {@code steps} steps and the time-distributed output. */
+  public record Head(int steps, Lstm[] layers, Dense output) {}
 
   private AutoencoderNetwork(AutoencoderSpec spec, ParameterSet parameters) {
     this.spec = spec;
@@ -48,18 +53,18 @@ public final class AutoencoderNetwork {
     if (spec.kind() == ModelKind.LSTM) {
       int nIn = spec.features();
       for (int i = 0; i < spec.layers().size(); i++) {
-        Lstm layer = lstm(parameters, AutoencoderGraphFactory.encoderLayer(i), nIn, spec.layers().get(i));
+        Lstm layer = lstm(parameters, LayerNames.encoderLayer(i), nIn, spec.layers().get(i));
         encoder.add(layer);
         nIn = layer.hidden();
         width = Math.max(width, layer.hidden());
       }
       reconstruction =
           spec.mode().reconstructs()
-              ? head(parameters, AutoencoderGraphFactory.RECONSTRUCTION, spec.timesteps(), nIn)
+              ? head(parameters, LayerNames.RECONSTRUCTION, spec.timesteps(), nIn)
               : null;
       prediction =
           spec.mode().predicts()
-              ? head(parameters, AutoencoderGraphFactory.PREDICTION, spec.horizon(), nIn)
+              ? head(parameters, LayerNames.PREDICTION, spec.horizon(), nIn)
               : null;
     } else {
       reconstruction = null;
@@ -125,13 +130,13 @@ public final class AutoencoderNetwork {
   private Head head(ParameterSet p, String head, int steps, int encodingSize) {
     List<Lstm> layers = new ArrayList<>();
     int nIn = encodingSize;
-    List<Integer> sizes = AutoencoderGraphFactory.decoderSizes(spec);
+    List<Integer> sizes = LayerNames.decoderSizes(spec);
     for (int i = 0; i < sizes.size(); i++) {
-      Lstm layer = lstm(p, AutoencoderGraphFactory.decoderLayer(head, i), nIn, sizes.get(i));
+      Lstm layer = lstm(p, LayerNames.decoderLayer(head, i), nIn, sizes.get(i));
       layers.add(layer);
       nIn = layer.hidden();
     }
-    String out = AutoencoderGraphFactory.outputLayer(head);
+    String out = LayerNames.outputLayer(head);
     Dense output =
         new Dense(
             nIn,
@@ -221,17 +226,18 @@ public final class AutoencoderNetwork {
         this, window, offset, reconstruction, reconOffset, prediction, predOffset, ws);
   }
 
-  Lstm[] encoderLayers() {
+  /** The encoder layers, input side first (LSTM models only). */
+  public Lstm[] encoderLayers() {
     return encoderLayers;
   }
 
   /** The reconstruction head, or null when the model does not reconstruct. */
-  Head reconstructionHead() {
+  public Head reconstructionHead() {
     return reconstruction;
   }
 
   /** The prediction head, or null when the model does not predict. */
-  Head predictionHead() {
+  public Head predictionHead() {
     return prediction;
   }
 

@@ -48,7 +48,7 @@ import io.streamae.model.definition.ModelKind;
  * SequentialForward} below 64 windows, {@link LanewiseForward} for (nearly) full batches of 64 and
  * more (see {@link #LANEWISE_MIN_LANES}, {@link #LANEWISE_MIN_FILL}), and no class that names a
  * vector type is loaded. One-thread figures move by ±15% between runs on these shared cores; the
- * ratios hold. {@link Nd4jForward} (GEMMs plus ND4J transforms) lost at every batch size: to
+ * ratios hold. {@code Nd4jForward} (GEMMs plus ND4J transforms) lost at every batch size: to
  * per-op overhead at small batches (1–47 µs of CPU per op here, about 570 ops per call for config
  * B) and to its element-wise transforms at large ones (sigmoid 3.5–5 ns per value against about 1
  * ns in {@link LstmMath}); it also allocates per call. {@link ForwardPath#AUTO} never picks it; it
@@ -57,7 +57,7 @@ import io.streamae.model.definition.ModelKind;
  * <p><b>Threads.</b> The kernels run in the calling thread only: one compute thread per operator
  * subtask, parallelism comes from Flink. They do not touch ND4J, so OpenMP and BLAS pools stay idle
  * while scoring (set {@code OMP_NUM_THREADS=1} for the TaskManager anyway; training and model
- * loading use ND4J, see {@link ComputeThreads}).
+ * loading use ND4J, see {@code model.training.ComputeThreads}).
  */
 public final class BatchInference {
   /**
@@ -84,7 +84,8 @@ public final class BatchInference {
   private final SequentialForward sequential;
   private final LanewiseForward lanewise;
   private final ForwardKernel vector;
-  private final Nd4jForward nd4j;
+  /** A kernel from outside the package ({@link #withKernel}), or null. */
+  private final ForwardKernel external;
   private final int maxBatch;
   private final int lanewiseFrom;
   private final int windowSize;
@@ -112,6 +113,28 @@ public final class BatchInference {
    */
   BatchInference(
       AutoencoderNetwork network, int maxBatch, ForwardPath path, boolean vectorAvailable) {
+    this(network, maxBatch, path, vectorAvailable, null);
+  }
+
+  /**
+   * Runs {@code kernel}, built for {@code network} and {@code maxBatch}, under the name {@code
+   * path}: how the ND4J comparison path, which lives with the training code, reaches the benchmark
+   * without scoring code linking ND4J.
+   */
+  public static BatchInference withKernel(
+      AutoencoderNetwork network, int maxBatch, ForwardPath path, ForwardKernel kernel) {
+    if (kernel == null) {
+      throw new IllegalArgumentException("kernel must not be null");
+    }
+    return new BatchInference(network, maxBatch, path, false, kernel);
+  }
+
+  private BatchInference(
+      AutoencoderNetwork network,
+      int maxBatch,
+      ForwardPath path,
+      boolean vectorAvailable,
+      ForwardKernel external) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
     }
@@ -120,6 +143,10 @@ public final class BatchInference {
     if (!lstm && path != ForwardPath.AUTO && path != ForwardPath.REFERENCE) {
       throw new IllegalArgumentException(
           String.format("forward path %s needs an LSTM model, this one is %s", path, spec.kind()));
+    }
+    if (path == ForwardPath.ND4J && external == null) {
+      throw new IllegalArgumentException(
+          "forward path ND4J is built by io.streamae.model.training.Nd4jForward.batchInference");
     }
     if (path == ForwardPath.VECTOR && !vectorAvailable) {
       throw new IllegalStateException(
@@ -131,23 +158,24 @@ public final class BatchInference {
     this.maxBatch = maxBatch;
     this.windowSize = spec.timesteps() * spec.features();
     this.predictionSize = spec.predictedSteps() * spec.features();
-    boolean auto = path == ForwardPath.AUTO && lstm;
+    this.external = external;
+    boolean auto = external == null && path == ForwardPath.AUTO && lstm;
     boolean autoVector = auto && vectorAvailable;
     boolean autoPlain = auto && !vectorAvailable;
-    this.workspace = path == ForwardPath.REFERENCE || !lstm ? network.newWorkspace() : null;
+    this.workspace =
+        external == null && (path == ForwardPath.REFERENCE || !lstm) ? network.newWorkspace() : null;
     // The only reference to VectorForward: its class, and with it the vector module, is loaded
     // only when this line runs.
     this.vector =
-        path == ForwardPath.VECTOR || autoVector ? VectorForward.create(network, maxBatch) : null;
+        external == null && path == ForwardPath.VECTOR || autoVector ? VectorForward.create(network, maxBatch) : null;
     this.sequential =
-        path == ForwardPath.SEQUENTIAL || autoPlain ? new SequentialForward(network) : null;
+        external == null && path == ForwardPath.SEQUENTIAL || autoPlain ? new SequentialForward(network) : null;
     this.lanewise =
-        path == ForwardPath.LANEWISE || (autoPlain && maxBatch >= LANEWISE_MIN_LANES)
+        external == null && path == ForwardPath.LANEWISE || (autoPlain && maxBatch >= LANEWISE_MIN_LANES)
             ? new LanewiseForward(network, maxBatch)
             : null;
     this.lanewiseFrom =
         path == ForwardPath.LANEWISE ? 0 : (int) Math.ceil(LANEWISE_MIN_FILL * maxBatch);
-    this.nd4j = path == ForwardPath.ND4J ? new Nd4jForward(network, maxBatch) : null;
     this.reconstruction = new float[spec.mode().reconstructs() ? maxBatch * windowSize : 0];
     this.prediction = new float[maxBatch * predictionSize];
     this.featureErrors = new float[maxBatch * spec.features()];
@@ -172,8 +200,8 @@ public final class BatchInference {
   public String kernelFor(int n) {
     if (workspace != null) {
       return "reference";
-    } else if (nd4j != null) {
-      return "nd4j";
+    } else if (external != null) {
+      return path.name().toLowerCase(java.util.Locale.ROOT);
     } else if (vector != null) {
       return "vector";
     } else if (lanewise != null && n >= lanewiseFrom) {
@@ -212,8 +240,8 @@ public final class BatchInference {
             s * predictionSize,
             workspace);
       }
-    } else if (nd4j != null) {
-      nd4j.run(windows, n, reconstruction, prediction);
+    } else if (external != null) {
+      external.run(windows, n, reconstruction, prediction);
     } else if (vector != null) {
       vector.run(windows, n, reconstruction, prediction);
     } else if (lanewise != null && n >= lanewiseFrom) {

@@ -2,9 +2,10 @@ package io.streamae.model.inference;
 
 /**
  * A forward pass over a batch of windows into caller-owned output arrays; one instance per thread,
- * allocation-free per call.
+ * allocation-free per call. Implemented here by the plain-Java kernels; code outside the
+ * package plugs one in with {@link BatchInference#withKernel}.
  */
-interface ForwardKernel {
+public interface ForwardKernel {
   /**
    * Runs the first {@code n} windows of {@code windows} ({@code [n, timesteps, features]},
    * row-major) and writes {@code [n, timesteps, features]} to {@code reconstruction} (when the

@@ -15,6 +15,9 @@ public enum ForwardPath {
    * {@code jdk.incubator.vector} at run time (see {@link BatchInference#vectorKernelAvailable()}).
    */
   VECTOR,
-  /** {@link Nd4jForward}: whole batch as ND4J GEMMs and transforms; for comparison only. */
+  /**
+   * {@code model.training.Nd4jForward}: whole batch as ND4J GEMMs and transforms; for comparison
+   * only, built by {@code Nd4jForward.batchInference} because scoring code never links ND4J.
+   */
   ND4J
 }

@@ -1,6 +1,6 @@
 package io.streamae.model.training;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.inference.NamedArray;
 import io.streamae.model.inference.ParameterSet;
@@ -21,13 +21,13 @@ public final class Dl4jParameters {
   public static List<String> layerNames(AutoencoderSpec spec) {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < spec.layers().size(); i++) {
-      names.add(AutoencoderGraphFactory.encoderLayer(i));
+      names.add(LayerNames.encoderLayer(i));
     }
-    for (String head : AutoencoderGraphFactory.heads(spec)) {
+    for (String head : LayerNames.heads(spec)) {
       for (int i = 0; i < spec.layers().size(); i++) {
-        names.add(AutoencoderGraphFactory.decoderLayer(head, i));
+        names.add(LayerNames.decoderLayer(head, i));
       }
-      names.add(AutoencoderGraphFactory.outputLayer(head));
+      names.add(LayerNames.outputLayer(head));
     }
     return names;
   }

@@ -1,6 +1,6 @@
 package io.streamae.model.training;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.inference.ParameterSet;
 import java.util.List;
@@ -25,18 +25,18 @@ final class LstmGraphNetwork implements TrainableNetwork {
 
   LstmGraphNetwork(AutoencoderSpec spec, TrainingOptions options) {
     this.spec = spec;
-    this.heads = AutoencoderGraphFactory.heads(spec);
+    this.heads = LayerNames.heads(spec);
     double[] weights = new double[heads.size()];
     for (int i = 0; i < heads.size(); i++) {
       weights[i] =
-          heads.get(i).equals(AutoencoderGraphFactory.RECONSTRUCTION)
+          heads.get(i).equals(LayerNames.RECONSTRUCTION)
               ? options.reconstructionWeight()
               : options.predictionWeight();
     }
     this.graph = AutoencoderGraphFactory.create(spec, options.seed(), options.optimizer(), weights);
     double steps = 0;
     for (int i = 0; i < heads.size(); i++) {
-      boolean reconstruction = heads.get(i).equals(AutoencoderGraphFactory.RECONSTRUCTION);
+      boolean reconstruction = heads.get(i).equals(LayerNames.RECONSTRUCTION);
       steps += weights[i] * (reconstruction ? spec.timesteps() : spec.horizon());
     }
     this.stepsPerScore = steps > 0 ? steps : 1.0;
@@ -62,7 +62,7 @@ final class LstmGraphNetwork implements TrainableNetwork {
     INDArray[] labels = new INDArray[heads.size()];
     for (int i = 0; i < heads.size(); i++) {
       labels[i] =
-          heads.get(i).equals(AutoencoderGraphFactory.RECONSTRUCTION)
+          heads.get(i).equals(LayerNames.RECONSTRUCTION)
               ? ncw(targets, batch, spec.timesteps())
               : ncw(futures, batch, spec.horizon());
     }

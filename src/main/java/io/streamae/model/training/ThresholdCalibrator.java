@@ -31,7 +31,7 @@ public final class ThresholdCalibrator {
           throw new IllegalArgumentException(
               String.format("percentile must be in (0, 100], was %s", parameter));
         }
-        threshold = percentile(sorted(errors), parameter);
+        threshold = Percentiles.ofSorted(sorted(errors), parameter);
       }
       case SIGMA -> {
         if (!(parameter >= 0)) {
@@ -53,23 +53,12 @@ public final class ThresholdCalibrator {
     double mean = Arrays.stream(s).average().orElse(0);
     double var = Arrays.stream(s).map(e -> (e - mean) * (e - mean)).sum() / s.length;
     return new ErrorSummary(
-        s.length, mean, Math.sqrt(var), percentile(s, 50), percentile(s, 90), percentile(s, 99), s[s.length - 1]);
+        s.length, mean, Math.sqrt(var), Percentiles.ofSorted(s, 50), Percentiles.ofSorted(s, 90), Percentiles.ofSorted(s, 99), s[s.length - 1]);
   }
 
   private static double[] sorted(double[] values) {
     double[] copy = values.clone();
     Arrays.sort(copy);
     return copy;
-  }
-
-  /** Linear interpolation between closest ranks, as NumPy's default. */
-  static double percentile(double[] sorted, double p) {
-    if (sorted.length == 1) {
-      return sorted[0];
-    }
-    double rank = p / 100.0 * (sorted.length - 1);
-    int lo = (int) Math.floor(rank);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
   }
 }

@@ -1,6 +1,6 @@
 package io.streamae.model.training;
 
-import io.streamae.model.definition.AutoencoderGraphFactory.Optimizer;
+import io.streamae.model.training.AutoencoderGraphFactory.Optimizer;
 
 /**
  * How to train: optimiser, batches, epochs, validation, early stopping and denoising.

@@ -1,5 +1,6 @@
 package io.streamae.model.training;
 
+import io.streamae.model.io.HistoryData;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.inference.BatchInference;
 import io.streamae.model.io.ModelBundle;

@@ -1,9 +1,10 @@
 package io.streamae.model.inference;
 
+import io.streamae.model.training.AutoencoderGraphFactory;
+import io.streamae.model.training.Nd4jForward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
@@ -120,10 +121,11 @@ class FastForwardEqualityTest {
     List<BatchInference> paths = new ArrayList<>();
     for (ForwardPath path :
         new ForwardPath[] {
-          ForwardPath.SEQUENTIAL, ForwardPath.LANEWISE, ForwardPath.AUTO, ForwardPath.ND4J
+          ForwardPath.SEQUENTIAL, ForwardPath.LANEWISE, ForwardPath.AUTO
         }) {
       paths.add(new BatchInference(network, maxBatch, path));
     }
+    paths.add(Nd4jForward.batchInference(network, maxBatch));
     if (BatchInference.vectorKernelAvailable()) {
       paths.add(new BatchInference(network, maxBatch, ForwardPath.VECTOR));
     }

@@ -1,6 +1,6 @@
 package io.streamae.model.inference;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
 import java.util.List;
 import java.util.Random;
@@ -15,17 +15,17 @@ final class RandomParameters {
     int nIn = spec.features();
     for (int i = 0; i < spec.layers().size(); i++) {
       int h = spec.layers().get(i);
-      lstm(set, AutoencoderGraphFactory.encoderLayer(i), nIn, h, random);
+      lstm(set, LayerNames.encoderLayer(i), nIn, h, random);
       nIn = h;
     }
-    for (String head : AutoencoderGraphFactory.heads(spec)) {
+    for (String head : LayerNames.heads(spec)) {
       int in = nIn;
-      List<Integer> sizes = AutoencoderGraphFactory.decoderSizes(spec);
+      List<Integer> sizes = LayerNames.decoderSizes(spec);
       for (int i = 0; i < sizes.size(); i++) {
-        lstm(set, AutoencoderGraphFactory.decoderLayer(head, i), in, sizes.get(i), random);
+        lstm(set, LayerNames.decoderLayer(head, i), in, sizes.get(i), random);
         in = sizes.get(i);
       }
-      String out = AutoencoderGraphFactory.outputLayer(head);
+      String out = LayerNames.outputLayer(head);
       set.add(new NamedArray(out + "/W", new int[] {in, spec.features()}, values(in * spec.features(), random)));
       set.add(new NamedArray(out + "/b", new int[] {1, spec.features()}, values(spec.features(), random)));
     }

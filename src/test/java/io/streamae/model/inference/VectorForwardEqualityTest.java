@@ -1,8 +1,8 @@
 package io.streamae.model.inference;
 
+import io.streamae.model.training.AutoencoderGraphFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamae.model.definition.AutoencoderGraphFactory;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;

@@ -1,12 +1,12 @@
 package io.streamae.model.io;
 
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.inference.NamedArray;
 import io.streamae.model.inference.ParameterSet;
-import io.streamae.model.definition.AutoencoderGraphFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +29,10 @@ public final class GoldenBundle {
   static ModelBundle bundle() {
     ParameterSet p = new ParameterSet();
     int[] counter = {0};
-    lstm(p, AutoencoderGraphFactory.encoderLayer(0), 2, 3, counter);
-    for (String head : List.of(AutoencoderGraphFactory.RECONSTRUCTION, AutoencoderGraphFactory.PREDICTION)) {
-      lstm(p, AutoencoderGraphFactory.decoderLayer(head, 0), 3, 3, counter);
-      String out = AutoencoderGraphFactory.outputLayer(head);
+    lstm(p, LayerNames.encoderLayer(0), 2, 3, counter);
+    for (String head : List.of(LayerNames.RECONSTRUCTION, LayerNames.PREDICTION)) {
+      lstm(p, LayerNames.decoderLayer(head, 0), 3, 3, counter);
+      String out = LayerNames.outputLayer(head);
       p.add(new NamedArray(out + "/W", new int[] {3, 2}, values(6, counter)));
       p.add(new NamedArray(out + "/b", new int[] {1, 2}, values(2, counter)));
     }

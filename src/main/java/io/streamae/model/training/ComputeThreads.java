@@ -1,12 +1,12 @@
-package io.streamae.model.inference;
+package io.streamae.model.training;
 
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Native compute threads of ND4J: one per calling thread.
  *
- * <p>The scoring kernels ({@link SequentialForward}, {@link LanewiseForward}, {@link
- * VectorForward}) are plain Java and
+ * <p>The scoring kernels ({@code SequentialForward}, {@code LanewiseForward}, {@code
+ * VectorForward} in {@code model.inference}) are plain Java and
  * run only in the thread that calls them: one compute thread per operator subtask, parallelism
  * comes from Flink. ND4J, used for training, model loading and the comparison path {@link
  * Nd4jForward}, starts an OpenMP pool and a BLAS pool sized to the machine; on a TaskManager with

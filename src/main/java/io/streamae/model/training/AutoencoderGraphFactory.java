@@ -1,5 +1,16 @@
-package io.streamae.model.definition;
+package io.streamae.model.training;
 
+import static io.streamae.model.definition.LayerNames.INPUT;
+import static io.streamae.model.definition.LayerNames.RECONSTRUCTION;
+import static io.streamae.model.definition.LayerNames.decoderLayer;
+import static io.streamae.model.definition.LayerNames.decoderSizes;
+import static io.streamae.model.definition.LayerNames.encoderLayer;
+import static io.streamae.model.definition.LayerNames.heads;
+import static io.streamae.model.definition.LayerNames.outputLayer;
+
+import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.CellActivation;
+import io.streamae.model.definition.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -27,10 +38,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * {@code reconstruction} or {@code prediction}.
  */
 public final class AutoencoderGraphFactory {
-  public static final String INPUT = "input";
-  public static final String RECONSTRUCTION = "reconstruction";
-  public static final String PREDICTION = "prediction";
-
   private AutoencoderGraphFactory() {}
 
   /** Hyper-parameters of the optimiser baked into the graph configuration. */
@@ -41,41 +48,10 @@ public final class AutoencoderGraphFactory {
     }
   }
 
-  public static String encoderLayer(int index) {
-    return "encoder-" + index;
-  }
-
-  public static String decoderLayer(String head, int index) {
-    return head + "-lstm-" + index;
-  }
-
-  public static String outputLayer(String head) {
-    return head + "-output";
-  }
-
-  /** Heads of a spec in output order. */
-  public static List<String> heads(AutoencoderSpec spec) {
-    List<String> heads = new ArrayList<>(2);
-    if (spec.mode().reconstructs()) {
-      heads.add(RECONSTRUCTION);
-    }
-    if (spec.mode().predicts()) {
-      heads.add(PREDICTION);
-    }
-    return heads;
-  }
-
-  /** Decoder hidden sizes: the encoder's, innermost first. */
-  public static List<Integer> decoderSizes(AutoencoderSpec spec) {
-    List<Integer> sizes = new ArrayList<>(spec.layers());
-    java.util.Collections.reverse(sizes);
-    return sizes;
-  }
-
   /**
    * Creates and initialises the graph.
    *
-   * @param headWeights loss weight per head, in {@link #heads(AutoencoderSpec)} order
+   * @param headWeights loss weight per head, in {@link io.streamae.model.definition.LayerNames#heads(AutoencoderSpec)} order
    */
   public static ComputationGraph create(
       AutoencoderSpec spec, long seed, Optimizer optimizer, double[] headWeights) {

@@ -1,4 +1,4 @@
-package io.streamae.model.training;
+package io.streamae.model.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,7 +1,6 @@
-package io.streamae.sink;
+package io.streamae.ingest;
 
-import io.streamae.ingest.RawReading;
-import io.streamae.ingest.RejectReason;
+import io.streamae.ingest.DeadLetter;
 import java.util.Arrays;
 import java.util.Objects;
 

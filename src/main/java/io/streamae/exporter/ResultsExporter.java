@@ -1,5 +1,6 @@
-package io.streamae.kafka;
+package io.streamae.exporter;
 
+import io.streamae.kafka.KafkaSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * streamae_anomalies_total}; plus {@code streamae_dead_letters_total{reason, stage}}.
  *
  * <pre>
- * java -cp target/streamae.jar io.streamae.kafka.ResultsExporter --port 9464 \
+ * java -cp target/streamae.jar io.streamae.exporter.ResultsExporter --port 9464 \
  *     --config jobs/scoring/job.yaml --kafka.bootstrap-servers kafka:9092
  * </pre>
  */
@@ -68,7 +69,7 @@ public final class ResultsExporter {
       }
     }
     Configuration conf = ScoringJobMain.configuration(rest.toArray(String[]::new));
-    JobConfig.Kafka kafka = JobConfig.from(conf).kafka();
+    KafkaSettings kafka = JobConfig.from(conf).kafka();
     Registry registry = new Registry();
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext(
@@ -88,7 +89,7 @@ public final class ResultsExporter {
         kafka.outputTopic(),
         kafka.deadLetterTopic(),
         port,
-        JobConfig.Kafka.redacted(props));
+        KafkaSettings.redacted(props));
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       Thread main = Thread.currentThread();
       Runtime.getRuntime()
@@ -119,7 +120,7 @@ public final class ResultsExporter {
     }
   }
 
-  static Properties consumerProperties(JobConfig.Kafka kafka) {
+  static Properties consumerProperties(KafkaSettings kafka) {
     Properties props = new Properties();
     props.putAll(kafka.properties());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -138,7 +139,7 @@ public final class ResultsExporter {
   }
 
   /** The exported values; thread-safe (the poll loop writes, the HTTP server reads). */
-  static final class Registry {
+  public static final class Registry {
     /** Sensors beyond this many are counted, not exported, to bound the series count. */
     static final int MAX_SENSORS = 10_000;
 
@@ -169,7 +170,7 @@ public final class ResultsExporter {
     }
 
     /** Takes in one result record value (JSON); unreadable ones are counted. */
-    synchronized void result(byte[] value) {
+    public synchronized void result(byte[] value) {
       JsonNode json;
       try {
         json = value == null ? null : JSON.readTree(value);
@@ -228,12 +229,12 @@ public final class ResultsExporter {
     }
 
     /** Counts one dead letter. */
-    synchronized void deadLetter(String reason, String stage) {
+    public synchronized void deadLetter(String reason, String stage) {
       deadLetters.computeIfAbsent(reason + "\u0000" + stage, k -> new long[1])[0]++;
     }
 
     /** The Prometheus text exposition of everything seen so far. */
-    synchronized String render() {
+    public synchronized String render() {
       StringBuilder out = new StringBuilder();
       gauge(
           out,

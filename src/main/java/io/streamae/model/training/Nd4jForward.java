@@ -1,7 +1,11 @@
-package io.streamae.model.inference;
+package io.streamae.model.training;
 
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
+import io.streamae.model.inference.AutoencoderNetwork;
+import io.streamae.model.inference.BatchInference;
+import io.streamae.model.inference.ForwardKernel;
+import io.streamae.model.inference.ForwardPath;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * call of 256 windows (tiny model), and the process grew by 155 MB over a million windows. Not
  * allocation-free, which rules it out for scoring as much as its speed does.
  */
-final class Nd4jForward implements ForwardKernel {
+public final class Nd4jForward implements ForwardKernel {
   private final AutoencoderSpec spec;
   private final boolean relu;
   private final int batch;
@@ -56,12 +60,12 @@ final class Nd4jForward implements ForwardKernel {
     final INDArray[] iStep;
     final INDArray[] hStep;
 
-    Layer(LstmWeights weights, int steps, int batch) {
-      this.hidden = weights.hidden;
+    Layer(AutoencoderNetwork.Lstm weights, int steps, int batch) {
+      this.hidden = weights.hidden();
       int g4 = 4 * hidden;
-      this.w = matrix(weights.inputRows, weights.nIn, g4);
-      this.rw = matrix(weights.recurrentRows, hidden, g4);
-      this.b = Nd4j.create(weights.bias.clone(), new long[] {1, g4}, DataType.FLOAT);
+      this.w = matrix(weights.w(), weights.nIn(), g4);
+      this.rw = matrix(weights.rw(), hidden, g4);
+      this.b = Nd4j.create(weights.b().clone(), new long[] {1, g4}, DataType.FLOAT);
       this.z = Nd4j.create(DataType.FLOAT, (long) steps * batch, g4);
       this.h = Nd4j.create(DataType.FLOAT, (long) steps * batch, hidden);
       this.c = Nd4j.create(DataType.FLOAT, batch, hidden);
@@ -97,19 +101,29 @@ final class Nd4jForward implements ForwardKernel {
     final INDArray y;
     final float[] yStage;
 
-    Head(HeadWeights weights, int batch) {
-      this.steps = weights.steps;
-      this.features = weights.features;
-      this.layers = new Layer[weights.layers.length];
+    Head(AutoencoderNetwork.Head weights, int batch) {
+      AutoencoderNetwork.Dense output = weights.output();
+      this.steps = weights.steps();
+      this.features = output.nOut();
+      this.layers = new Layer[weights.layers().length];
       for (int l = 0; l < layers.length; l++) {
-        layers[l] = new Layer(weights.layers[l], steps, batch);
+        layers[l] = new Layer(weights.layers()[l], steps, batch);
       }
       this.projection = Nd4j.create(DataType.FLOAT, batch, 4L * layers[0].hidden);
-      this.outW = matrix(weights.outputRows, weights.outputInputs(), features);
-      this.outB = Nd4j.create(weights.outputBias.clone(), new long[] {1, features}, DataType.FLOAT);
+      this.outW = matrix(output.w(), output.nIn(), features);
+      this.outB = Nd4j.create(output.b().clone(), new long[] {1, features}, DataType.FLOAT);
       this.y = Nd4j.create(DataType.FLOAT, (long) steps * batch, features);
       this.yStage = new float[steps * batch * features];
     }
+  }
+
+  /**
+   * A {@link BatchInference} that runs this kernel, for {@code bench --paths ND4J} and the
+   * equality tests; scoring never does.
+   */
+  public static BatchInference batchInference(AutoencoderNetwork network, int maxBatch) {
+    return BatchInference.withKernel(
+        network, maxBatch, ForwardPath.ND4J, new Nd4jForward(network, maxBatch));
   }
 
   Nd4jForward(AutoencoderNetwork network, int maxBatch) {
@@ -120,17 +134,17 @@ final class Nd4jForward implements ForwardKernel {
     int steps = spec.timesteps();
     this.inputStage = new float[steps * maxBatch * spec.features()];
     this.input = Nd4j.create(DataType.FLOAT, (long) steps * maxBatch, spec.features());
-    LstmWeights[] weights = network.fastEncoder();
+    AutoencoderNetwork.Lstm[] weights = network.encoderLayers();
     this.encoder = new Layer[weights.length];
     for (int l = 0; l < weights.length; l++) {
       encoder[l] = new Layer(weights[l], steps, maxBatch);
     }
     this.reconstruction =
-        network.fastReconstruction() == null
+        network.reconstructionHead() == null
             ? null
-            : new Head(network.fastReconstruction(), maxBatch);
+            : new Head(network.reconstructionHead(), maxBatch);
     this.prediction =
-        network.fastPrediction() == null ? null : new Head(network.fastPrediction(), maxBatch);
+        network.predictionHead() == null ? null : new Head(network.predictionHead(), maxBatch);
   }
 
   @Override
@@ -229,12 +243,8 @@ final class Nd4jForward implements ForwardKernel {
     }
   }
 
-  private static INDArray matrix(float[][] rows, int r, int c) {
-    float[] flat = new float[r * c];
-    for (int i = 0; i < r; i++) {
-      System.arraycopy(rows[i], 0, flat, i * c, c);
-    }
-    return Nd4j.create(flat, new long[] {r, c}, DataType.FLOAT);
+  private static INDArray matrix(float[] rowMajor, int r, int c) {
+    return Nd4j.create(rowMajor.clone(), new long[] {r, c}, DataType.FLOAT);
   }
 
   /** The native buffer of a non-view FLOAT array, for bulk copies without a Java array. */

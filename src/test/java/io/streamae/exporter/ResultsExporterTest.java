@@ -1,4 +1,4 @@
-package io.streamae.kafka;
+package io.streamae.exporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
-package io.streamae.job;
+package io.streamae.local;
 
 import io.streamae.ingest.RawReading;
-import io.streamae.model.training.HistoryData;
+import io.streamae.model.io.HistoryData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A history file, already read by {@link io.streamae.model.training.HistoryReader}, as the raw
+ * A history file, already read by {@link io.streamae.model.io.HistoryReader}, as the raw
  * readings of a local run: one JSON reading per row, merged across sensors in event-time order. A
  * local file is bounded, so sorting it costs nothing and keeps a file grouped by sensor from
  * dragging the watermark past the next sensor's readings (which would make them late).

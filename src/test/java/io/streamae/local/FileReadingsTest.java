@@ -1,4 +1,4 @@
-package io.streamae.job;
+package io.streamae.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,8 +6,8 @@ import io.streamae.ingest.RawReading;
 import io.streamae.ingest.ReadingParser;
 import io.streamae.ingest.ReadingParser.ParseResult;
 import io.streamae.ingest.SensorReading;
-import io.streamae.model.training.HistoryData;
-import io.streamae.model.training.HistoryReader;
+import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.HistoryReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

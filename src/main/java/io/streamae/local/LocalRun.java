@@ -1,15 +1,18 @@
-package io.streamae.job;
+package io.streamae.local;
 
+import io.streamae.job.JobConfig;
+import io.streamae.job.AnomalyDetectionJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.evaluation.NabLabels;
 import io.streamae.ingest.RawReading;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.UnusableInputException;
-import io.streamae.model.training.HistoryData;
-import io.streamae.model.training.HistoryReader;
+import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.HistoryReader;
 import io.streamae.model.training.TrainingListener;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
@@ -275,8 +278,8 @@ public final class LocalRun {
         NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
         List<Episode> known = new ArrayList<>();
         if (config.sourcePath() == null) {
-          for (NabSample.Window w : NabSample.bundledWindows()) {
-            known.add(new Episode(sample.sensorId(), "labelled anomaly window (NAB)", w.start(), w.end()));
+          for (NabLabels.Window w : bundledNabWindows()) {
+            known.add(new Episode(sample.sensorId(), "labelled anomaly window (NAB)", w.startMs(), w.endMs()));
           }
         }
         DataStream<RawReading> stream =
@@ -453,5 +456,23 @@ public final class LocalRun {
       return String.format(Locale.ROOT, "%.1f h", minutes / 60.0);
     }
     return String.format(Locale.ROOT, "%.1f days", minutes / 1440.0);
+  }
+
+  /** NAB's labelled windows of the bundled series, read by the one NAB label reader. */
+  private static List<NabLabels.Window> bundledNabWindows() throws IOException {
+    try (java.io.InputStream in = NabSample.class.getResourceAsStream(NabSample.WINDOWS_RESOURCE)) {
+      if (in == null) {
+        throw new IOException("bundled labels " + NabSample.WINDOWS_RESOURCE + " are missing from the jar");
+      }
+      NabLabels labels =
+          NabLabels.parse(
+              new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+              NabSample.WINDOWS_RESOURCE);
+      List<NabLabels.Window> windows = new ArrayList<>();
+      for (String file : labels.files()) {
+        windows.addAll(labels.windows(file));
+      }
+      return windows;
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.streamae.job;
+package io.streamae.local;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,7 @@
-package io.streamae.model.training;
+package io.streamae.model.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamae.model.io.InputFiles;
-import io.streamae.model.io.ModelBundle;
-import io.streamae.model.io.UnusableInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,4 +1,4 @@
-package io.streamae.model.training;
+package io.streamae.model.io;
 
 import java.util.List;
 import java.util.Map;
