@@ -3,6 +3,7 @@ package io.streamae.job;
 import io.streamae.ingest.RawReading;
 import io.streamae.kafka.KafkaPipelines;
 import io.streamae.kafka.KafkaPreflight;
+import io.streamae.kafka.ModelUpdatesSource;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.scoring.ModelLoader;
 import io.streamae.tensor.TensorLayout;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -148,7 +150,17 @@ public final class ScoringJobMain {
                 KafkaPipelines.watermarks(config),
                 KafkaPipelines.SOURCE_UID)
             .uid(KafkaPipelines.SOURCE_UID);
-    job.build(raw, true)
+    DataStream<RawReading> updates = null;
+    if (config.models().updatesTopic() != null) {
+      updates =
+          env.fromSource(
+                  ModelUpdatesSource.build(config),
+                  WatermarkStrategy.noWatermarks(),
+                  ModelUpdatesSource.UID)
+              .uid(ModelUpdatesSource.UID)
+              .setParallelism(1);
+    }
+    job.build(raw, true, updates)
         .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
     LOG.info(
         "scoring job: {} -> {} (dead letters {}), {}, windows of {} readings sliding by {}",

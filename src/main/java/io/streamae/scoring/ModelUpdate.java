@@ -1,0 +1,92 @@
+package io.streamae.scoring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * A request to score with another model bundle while the job runs: the message on the
+ * model-updates topic (and what a watched {@code model.path} turns into when its file changes).
+ *
+ * <p>Place in the pipeline: parsed by {@code parse-model-updates}, broadcast to every {@code
+ * score-windows} subtask, kept there in broadcast state (so a restore reloads the bundles that
+ * were active at the checkpoint). The JSON form, as {@code streamae publish-model} sends it:
+ *
+ * <pre>{@code
+ * {"modelId":"pumps","modelVersion":"2","uri":"s3://models/pumps-2.sae",
+ *  "sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+ * }</pre>
+ *
+ * @param modelId the bundle's {@code modelId}; sensors are routed to model ids ({@link
+ *     ModelRoutes})
+ * @param modelVersion the bundle's {@code modelVersion}
+ * @param uri where every subtask reads the bundle: a path or any URI Flink's file systems open
+ * @param sha256 SHA-256 of the bundle file, 64 lower-case hex digits
+ */
+public record ModelUpdate(String modelId, String modelVersion, String uri, String sha256) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Largest accepted message: an update names a bundle, it does not carry one. */
+  public static final int MAX_BYTES = 64 * 1024;
+
+  /** {@code modelId:modelVersion}, as on result records. */
+  public String versionLabel() {
+    return modelId + ":" + modelVersion;
+  }
+
+  /**
+   * Reads an update message.
+   *
+   * @throws IllegalArgumentException naming what is wrong: not JSON, a missing or blank field, a
+   *     checksum that is not 64 hex digits
+   */
+  public static ModelUpdate parse(byte[] payload) {
+    if (payload == null || payload.length == 0) {
+      throw new IllegalArgumentException("empty model update message");
+    }
+    if (payload.length > MAX_BYTES) {
+      throw new IllegalArgumentException(
+          String.format("model update message of %s bytes, at most %s", payload.length, MAX_BYTES));
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(payload);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("model update is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("model update is not valid JSON: " + e.getMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new IllegalArgumentException("model update must be a JSON object");
+    }
+    String sha = field(node, "sha256").toLowerCase(Locale.ROOT);
+    if (sha.length() != 64 || !sha.chars().allMatch(c -> HexFormat.isHexDigit(c))) {
+      throw new IllegalArgumentException(
+          String.format("model update field sha256 (%s) must be 64 hex digits", sha));
+    }
+    return new ModelUpdate(field(node, "modelId"), field(node, "modelVersion"), field(node, "uri"), sha);
+  }
+
+  /** The message form of this update, UTF-8 JSON. */
+  public byte[] toJson() {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("modelId", modelId);
+    node.put("modelVersion", modelVersion);
+    node.put("uri", uri);
+    node.put("sha256", sha256);
+    return node.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String field(JsonNode node, String name) {
+    JsonNode value = node.get(name);
+    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      throw new IllegalArgumentException(
+          String.format("model update field %s is missing or not a non-blank string", name));
+    }
+    return value.asText().trim();
+  }
+}
