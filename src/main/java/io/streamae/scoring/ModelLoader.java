@@ -79,6 +79,8 @@ public final class ModelLoader {
     byte[] bytes;
     try {
       bytes = readBytes(update.uri());
+    } catch (BundleFormatException e) {
+      throw new RejectedModelException(e.getMessage());
     } catch (IOException | RuntimeException e) {
       throw new RejectedModelException(
           String.format("cannot read model bundle %s: %s", update.uri(), e.getMessage()));

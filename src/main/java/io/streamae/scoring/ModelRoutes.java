@@ -95,6 +95,6 @@ public final class ModelRoutes implements Serializable {
 
   @Override
   public String toString() {
-    return text.isEmpty() ? "(every sensor: the default model)" : text;
+    return text.isEmpty() ? "none: every sensor scores with the default model" : text;
   }
 }

@@ -3,7 +3,11 @@ package io.streamae.scoring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamae.model.io.ModelBundle;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -69,6 +73,23 @@ public record ModelUpdate(String modelId, String modelVersion, String uri, Strin
           String.format("model update field sha256 (%s) must be 64 hex digits", sha));
     }
     return new ModelUpdate(field(node, "modelId"), field(node, "modelVersion"), field(node, "uri"), sha);
+  }
+
+  /**
+   * The update that announces the bundle file {@code bundle}: its model id and version from its
+   * metadata, the SHA-256 of its bytes, and {@code uri} as where the job's subtasks will read it
+   * (the file's absolute path when null).
+   *
+   * @throws IOException when the file cannot be read or is not a valid bundle
+   */
+  public static ModelUpdate describe(Path bundle, String uri) throws IOException {
+    byte[] bytes = Files.readAllBytes(bundle);
+    ModelBundle read = ModelBundle.read(new ByteArrayInputStream(bytes), bundle.toString());
+    return new ModelUpdate(
+        read.metadata().modelId(),
+        read.metadata().modelVersion(),
+        uri != null ? uri : bundle.toAbsolutePath().toString(),
+        ModelBundle.sha256(bytes));
   }
 
   /** The message form of this update, UTF-8 JSON. */
