@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.cli.StreamAeMain;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.AnomalyDetectionJob;
 import io.streamae.job.JobConfig;
@@ -140,7 +141,12 @@ class ModelSwapITCase {
     // Mid-stream: once v1 has scored some windows, publish v2; once v2 results appear, arm the
     // failure.
     awaitResult(v1.versionLabel());
-    publish(ModelUpdate.describe(v2Path, null).toJson());
+    assertThat(
+            StreamAeMain.execute(
+                "publish-model", v2Path.toString(),
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", updates))
+        .as("publish-model exit code")
+        .isZero();
     awaitResult(v2.versionLabel());
     FailAfterSwap.ARMED.set(true);
 
