@@ -6,6 +6,7 @@ import io.streamae.ingest.ReadingParser;
 import io.streamae.ingest.RejectReason;
 import io.streamae.ingest.SensorReading;
 import io.streamae.scoring.CalibrateScoresFunction;
+import io.streamae.scoring.ModelFileWatch;
 import io.streamae.scoring.ModelUpdate;
 import io.streamae.scoring.ParseModelUpdatesFunction;
 import io.streamae.scoring.ScoreWindowsWithUpdatesOperator;
@@ -124,7 +125,10 @@ public final class AnomalyDetectionJob {
    * windows ─────────────────────────────────────► score-windows ─► calibrate-scores ─► …
    * </pre>
    *
-   * @param modelUpdates raw update messages, or null for models fixed for the job's life
+   * With {@code model.watch-interval} set, the changes of the file at {@code model.path} join
+   * {@code modelUpdates} ({@link ModelFileWatch}).
+   *
+   * @param modelUpdates raw update messages, or null for none
    */
   public Outputs build(
       DataStream<RawReading> raw, boolean sourceWatermarks, DataStream<RawReading> modelUpdates) {
@@ -158,6 +162,11 @@ public final class AnomalyDetectionJob {
     // Windows and records stay on the subtask that owns their sensor, so scoring and calibration
     // reuse the window stage's partitioning: one chained task per subtask, no shuffle of ~1 KB
     // windows between the stages.
+    if (config.models().watchInterval() != null) {
+      DataStream<RawReading> watched =
+          ModelFileWatch.stream(raw.getExecutionEnvironment(), config.modelPath(), config.models().watchInterval());
+      modelUpdates = modelUpdates == null ? watched : modelUpdates.union(watched);
+    }
     KeyedStream<SensorWindow, String> keyedWindows =
         DataStreamUtils.reinterpretAsKeyedStream(windows, SensorWindow::sensorId, Types.STRING);
     SingleOutputStreamOperator<AnomalyRecord> scored;

@@ -67,6 +67,11 @@ public record ModelUpdate(String modelId, String modelVersion, String uri, Strin
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("model update must be a JSON object");
     }
+    JsonNode problem = node.get("problem");
+    if (problem != null && problem.isTextual()) {
+      throw new IllegalArgumentException(
+          String.format("model bundle %s cannot be used: %s", node.path("uri").asText("?"), problem.asText()));
+    }
     String sha = field(node, "sha256").toLowerCase(Locale.ROOT);
     if (sha.length() != 64 || !sha.chars().allMatch(c -> HexFormat.isHexDigit(c))) {
       throw new IllegalArgumentException(
@@ -90,6 +95,18 @@ public record ModelUpdate(String modelId, String modelVersion, String uri, Strin
         read.metadata().modelVersion(),
         uri != null ? uri : bundle.toAbsolutePath().toString(),
         ModelBundle.sha256(bytes));
+  }
+
+  /**
+   * The message a watcher sends for a file that is not a usable bundle: its URI, checksum and the
+   * {@code problem}; {@link #parse} refuses it with that problem.
+   */
+  public static String problem(String uri, String sha256, String problem) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("uri", uri);
+    node.put("sha256", sha256);
+    node.put("problem", problem == null ? "unreadable" : problem);
+    return node.toString();
   }
 
   /** The message form of this update, UTF-8 JSON. */

@@ -16,7 +16,9 @@ import io.streamae.scoring.ScoreWindowsWithUpdatesOperator;
 import io.streamae.testkit.KafkaBroker;
 import io.streamae.window.SensorWindow;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -221,6 +223,64 @@ class ModelSwapITCase {
     for (String expected : bad.keySet()) {
       assertThat(details).as("a dead letter saying '%s'", expected).anyMatch(d -> d.contains(expected));
     }
+  }
+
+  @Test
+  void aWatchedModelPathSwapsWhenANewBundleIsCopiedOverIt(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    produceReadings();
+    FailAfterSwap.reset(); // never armed: it only slows the readings, so the swap is mid-stream
+    Path watched = Files.createDirectories(models.resolve("watched")).resolve("model.sae");
+    Files.copy(v1Path, watched, StandardCopyOption.REPLACE_EXISTING);
+    Configuration conf =
+        ScoringJobMain.configuration(
+            jobArgs("at-least-once", "--model.path", watched.toString(),
+                "--model.updates-topic", "", "--model.watch-interval", "200 ms"));
+    JobConfig config = JobConfig.from(conf);
+    assertThat(config.models().updatesTopic()).isNull();
+    StreamExecutionEnvironment env = ScoringJobMain.environment(conf, config);
+    DataStream<RawReading> raw =
+        env.fromSource(
+                KafkaPipelines.source(config).build(),
+                KafkaPipelines.watermarks(config),
+                KafkaPipelines.SOURCE_UID)
+            .uid(KafkaPipelines.SOURCE_UID)
+            .map(new FailAfterSwap())
+            .name("slow-readings")
+            .uid("slow-readings");
+    new AnomalyDetectionJob(config, v1.layout())
+        .build(raw, true)
+        .sinkTo(KafkaPipelines.results(config).build(), KafkaPipelines.deadLetters(config).build());
+    JobClient client = env.executeAsync(ScoringJobMain.JOB_NAME);
+
+    awaitResult(v1.versionLabel());
+    // A corrupt file first (a dead letter, v1 goes on), then v2, each replaced atomically.
+    replace(watched, "not a bundle".getBytes(StandardCharsets.UTF_8));
+    List<ConsumerRecord<byte[], byte[]>> letters = KAFKA.readAll(deadLetters, 1, false, WAIT);
+    replace(watched, Files.readAllBytes(v2Path));
+    awaitResult(v2.versionLabel());
+    List<ConsumerRecord<byte[], byte[]>> records =
+        KAFKA.readAll(output, expectedWindows().size(), false, WAIT);
+    JobID job = cancel(client);
+
+    assertThat(maxAttempt(cluster, job)).as("restarts").isZero();
+    assertThat(letters).hasSize(1);
+    assertThat(header(letters.get(0), DeadLetterSerializer.REASON))
+        .isEqualTo(ScoreWindowsWithUpdatesOperator.MODEL_REJECTED);
+    assertThat(header(letters.get(0), DeadLetterSerializer.DETAIL)).contains("cannot be used");
+    for (Map.Entry<String, List<JsonNode>> e : assertEveryWindowOnce(records).entrySet()) {
+      List<String> versions = e.getValue().stream().map(r -> r.get("modelVersion").asText()).toList();
+      int firstV2 = versions.indexOf(v2.versionLabel());
+      assertThat(firstV2).as("%s reaches %s", e.getKey(), v2.versionLabel()).isPositive();
+      assertThat(versions.subList(0, firstV2)).containsOnly(v1.versionLabel());
+      assertThat(versions.subList(firstV2, versions.size())).containsOnly(v2.versionLabel());
+    }
+  }
+
+  private static void replace(Path target, byte[] content) throws Exception {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.write(tmp, content);
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   // --- job -------------------------------------------------------------------------------------
