@@ -325,9 +325,15 @@ public final class AnomalyLikelihood implements Serializable {
      * learning goes on from there. What does not depend on the model comes over from {@code
      * previous} (may be null): the sensor's reading range and when its last alarm episode began.
      *
-     * <p>The prior counts as {@code min(prior.count, max(warmupWindows, MIN_SAMPLES))} windows:
-     * about as much evidence as a warm-up would have gathered, so the sensor's own errors under
-     * the new model take over after a few hundred windows.
+     * <p>The prior counts as {@code w = min(prior.count, max(warmupWindows, MIN_SAMPLES))}
+     * windows: about as much evidence as a warm-up would have gathered, so the sensor's own errors
+     * under the new model take over after a few hundred windows. The error stream the prior does
+     * not describe (prediction, for a prior of reconstruction errors) starts empty and judges
+     * only after {@code w} windows of the new model, as after a warm-up. With per-feature
+     * errors, each feature's typical error keeps its ratio to the others from {@code previous}
+     * (which feature of the sensor is the noisy one) and is levelled so their mean is the
+     * prior's median, counting as {@code w} windows; without {@code previous} features it is
+     * learned from the first windows as for a new sensor.
      */
     public static State fromPrior(Settings settings, Prior prior, State previous) {
       State s = create(settings);
@@ -352,6 +358,25 @@ public final class AnomalyLikelihood implements Serializable {
       }
       s.mass[prior.stream()] = weight;
       s.samples[prior.stream()] = Math.round(weight);
+      // The other stream judges once it has learned w windows (logTail wants MIN_SAMPLES).
+      s.samples[1 - prior.stream()] = MIN_SAMPLES - Math.round(weight);
+      if (prior.stream() == RECONSTRUCTION
+          && prior.features() >= 2
+          && previous != null
+          && previous.featureScale != null
+          && previous.featureScale.length == prior.features()
+          && previous.featureSamples > 0) {
+        double meanScale = 0;
+        for (double scale : previous.featureScale) {
+          meanScale += Math.exp(scale);
+        }
+        double level = Math.log(prior.p50() + ERROR_FLOOR) - Math.log(meanScale / prior.features());
+        s.featureScale = new double[prior.features()];
+        for (int f = 0; f < prior.features(); f++) {
+          s.featureScale[f] = previous.featureScale[f] + level;
+        }
+        s.featureSamples = Math.round(weight);
+      }
       return s;
     }
   }
