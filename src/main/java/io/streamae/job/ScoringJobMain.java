@@ -52,7 +52,7 @@ public final class ScoringJobMain {
     JobConfig config = JobConfig.from(conf);
     // A missing topic or a silent broker refuses the submission here, instead of a job that is
     // accepted and then restarts in a loop.
-    KafkaPreflight.check(config.kafka());
+    KafkaPreflight.check(config.kafka(), config.models().updatesTopic());
     ModelBundle bundle = ModelLoader.load(config.modelPath());
     LOG.info(
         "model {} at {}: windows of {} readings with features {}",

@@ -1,6 +1,7 @@
 package io.streamae.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -275,6 +276,14 @@ class ModelSwapITCase {
       assertThat(versions.subList(0, firstV2)).containsOnly(v1.versionLabel());
       assertThat(versions.subList(firstV2, versions.size())).containsOnly(v2.versionLabel());
     }
+  }
+
+  @Test
+  void aMissingModelUpdatesTopicStopsTheSubmission() throws Exception {
+    JobConfig config = JobConfig.from(ScoringJobMain.configuration(jobArgs("at-least-once")));
+    KafkaPreflight.check(config.kafka(), config.models().updatesTopic());
+    assertThatThrownBy(() -> KafkaPreflight.check(config.kafka(), "no-such-updates"))
+        .hasMessageContaining("model-updates topic no-such-updates (model.updates-topic) does not exist");
   }
 
   private static void replace(Path target, byte[] content) throws Exception {
