@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
       TrainCommand.class,
       EvaluateCommand.class,
       ScoreCommand.class,
+      PublishModelCommand.class,
       ExamplesCommand.class,
       BenchCommand.class,
       DashboardCommand.class,

@@ -6,6 +6,10 @@ import io.streamae.ingest.ReadingParser;
 import io.streamae.ingest.RejectReason;
 import io.streamae.ingest.SensorReading;
 import io.streamae.scoring.CalibrateScoresFunction;
+import io.streamae.scoring.ModelFileWatch;
+import io.streamae.scoring.ModelUpdate;
+import io.streamae.scoring.ParseModelUpdatesFunction;
+import io.streamae.scoring.ScoreWindowsWithUpdatesOperator;
 import io.streamae.scoring.ScoreWindowsOperator;
 import io.streamae.sink.AnomalyRecord;
 import io.streamae.ingest.DeadLetter;
@@ -22,6 +26,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -50,6 +55,7 @@ public final class AnomalyDetectionJob {
   public static final String TIMESTAMPS = "assign-timestamps";
   public static final String WINDOWS = "assemble-windows";
   public static final String SCORE = "score-windows";
+  public static final String PARSE_UPDATES = "parse-model-updates";
   public static final String CALIBRATE = "calibrate-scores";
   public static final String ROUTE = "route-results";
   public static final String LATE = "late-to-dead-letters";
@@ -105,6 +111,28 @@ public final class AnomalyDetectionJob {
    *     they are assigned after parsing
    */
   public Outputs build(DataStream<RawReading> raw, boolean sourceWatermarks) {
+    return build(raw, sourceWatermarks, null);
+  }
+
+  /**
+   * The dataflow with models that change while it runs: {@code modelUpdates} (raw messages of the
+   * model-updates topic or of a watched {@code model.path}) are parsed ({@value #PARSE_UPDATES})
+   * and broadcast to every {@value #SCORE} subtask ({@link ScoreWindowsWithUpdatesOperator});
+   * refused updates join the dead letters.
+   *
+   * <pre>
+   * model updates ─► parse-model-updates ─► broadcast ─┐
+   *                                                    ▼
+   * windows ─────────────────────────────────────► score-windows ─► calibrate-scores ─► …
+   * </pre>
+   *
+   * With {@code model.watch-interval} set, the changes of the file at {@code model.path} join
+   * {@code modelUpdates} ({@link ModelFileWatch}).
+   *
+   * @param modelUpdates raw update messages, or null for none
+   */
+  public Outputs build(
+      DataStream<RawReading> raw, boolean sourceWatermarks, DataStream<RawReading> modelUpdates) {
     ReadingParser parser =
         ReadingParser.builder(layout.featureNames()).maxFutureSkew(config.maxFutureSkew()).build();
     SingleOutputStreamOperator<SensorReading> readings =
@@ -135,14 +163,46 @@ public final class AnomalyDetectionJob {
     // Windows and records stay on the subtask that owns their sensor, so scoring and calibration
     // reuse the window stage's partitioning: one chained task per subtask, no shuffle of ~1 KB
     // windows between the stages.
-    SingleOutputStreamOperator<AnomalyRecord> scored =
-        DataStreamUtils.reinterpretAsKeyedStream(windows, SensorWindow::sensorId, Types.STRING)
-            .transform(
-                SCORE,
-                TypeInformation.of(AnomalyRecord.class),
-                new ScoreWindowsOperator(config.modelPath(), layout, config.batchSize(), config.batchMaxWait()))
-            .name(SCORE)
-            .uid(SCORE);
+    if (config.models().watchInterval() != null) {
+      DataStream<RawReading> watched =
+          ModelFileWatch.stream(raw.getExecutionEnvironment(), config.modelPath(), config.models().watchInterval());
+      modelUpdates = modelUpdates == null ? watched : modelUpdates.union(watched);
+    }
+    KeyedStream<SensorWindow, String> keyedWindows =
+        DataStreamUtils.reinterpretAsKeyedStream(windows, SensorWindow::sensorId, Types.STRING);
+    SingleOutputStreamOperator<AnomalyRecord> scored;
+    DataStream<DeadLetter> updateLetters = null;
+    if (modelUpdates == null) {
+      scored =
+          keyedWindows
+              .transform(
+                  SCORE,
+                  TypeInformation.of(AnomalyRecord.class),
+                  new ScoreWindowsOperator(
+                      config.modelPath(), config.models().routes(), layout, config.batchSize(), config.batchMaxWait()))
+              .name(SCORE)
+              .uid(SCORE);
+    } else {
+      SingleOutputStreamOperator<ModelUpdate> updates =
+          modelUpdates
+              .process(new ParseModelUpdatesFunction())
+              .name(PARSE_UPDATES)
+              .uid(PARSE_UPDATES);
+      scored =
+          keyedWindows
+              .connect(updates.broadcast())
+              .transform(
+                  SCORE,
+                  TypeInformation.of(AnomalyRecord.class),
+                  new ScoreWindowsWithUpdatesOperator(
+                      config.modelPath(), config.models().routes(), layout, config.batchSize(), config.batchMaxWait()))
+              .name(SCORE)
+              .uid(SCORE);
+      updateLetters =
+          updates
+              .getSideOutput(ParseModelUpdatesFunction.DEAD_LETTERS)
+              .union(scored.getSideOutput(ScoreWindowsWithUpdatesOperator.REJECTED_MODELS));
+    }
     SingleOutputStreamOperator<AnomalyRecord> results =
         DataStreamUtils.reinterpretAsKeyedStream(scored, AnomalyRecord::sensorId, Types.STRING)
             .process(new CalibrateScoresFunction(config.scoring()))
@@ -171,6 +231,9 @@ public final class AnomalyDetectionJob {
         readings
             .getSideOutput(ParseReadingsFunction.DEAD_LETTERS)
             .union(late, conflicting, results.getSideOutput(FAILED_SCORES));
+    if (updateLetters != null) {
+      deadLetters = deadLetters.union(updateLetters);
+    }
     return new Outputs(results, deadLetters);
   }
 

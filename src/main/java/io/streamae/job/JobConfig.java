@@ -2,6 +2,7 @@ package io.streamae.job;
 
 import io.streamae.kafka.KafkaSettings;
 import io.streamae.scoring.AnomalyLikelihood;
+import io.streamae.scoring.ModelRoutes;
 import io.streamae.window.GapPolicy;
 import io.streamae.window.Lateness;
 import io.streamae.window.WindowSpec;
@@ -45,7 +46,8 @@ public record JobConfig(
     String outputPath,
     String deadLetterPath,
     KafkaSettings kafka,
-    AnomalyLikelihood.Settings scoring) implements java.io.Serializable {
+    AnomalyLikelihood.Settings scoring,
+    Models models) implements java.io.Serializable {
 
   public static final Set<String> SOURCES = Set.of("generator", "nab", "file", "kafka");
 
@@ -117,7 +119,47 @@ public record JobConfig(
         c.get(JobOptions.OUTPUT_PATH),
         c.get(JobOptions.DEAD_LETTER_PATH),
         KafkaSettings.from(c, source.equals("kafka")),
-        scoring(c));
+        scoring(c),
+        Models.from(c));
+  }
+
+  /**
+   * The validated options of models that change while the job runs.
+   *
+   * @param routes {@code model.routes}, parsed
+   * @param updatesTopic {@code model.updates-topic}, or null for none
+   * @param updatesStartingOffsets earliest, latest or committed
+   * @param watchInterval {@code model.watch-interval}, or null when {@code model.path} is not
+   *     watched
+   */
+  public record Models(
+      ModelRoutes routes, String updatesTopic, String updatesStartingOffsets, Duration watchInterval)
+      implements Serializable {
+    public static final Set<String> STARTING_OFFSETS = Set.of("earliest", "latest", "committed");
+
+    static Models from(Configuration c) {
+      ModelRoutes routes;
+      try {
+        routes = ModelRoutes.parse(c.get(JobOptions.MODEL_ROUTES));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            String.format("%s (%s): %s", JobOptions.MODEL_ROUTES.key(), c.get(JobOptions.MODEL_ROUTES), e.getMessage()));
+      }
+      String topic = c.get(JobOptions.MODEL_UPDATES_TOPIC);
+      topic = topic == null || topic.isBlank() ? null : topic.trim();
+      String starting = c.get(JobOptions.MODEL_UPDATES_STARTING_OFFSETS).trim().toLowerCase(Locale.ROOT);
+      check(STARTING_OFFSETS.contains(starting), JobOptions.MODEL_UPDATES_STARTING_OFFSETS, starting,
+          "must be one of " + new TreeSet<>(STARTING_OFFSETS));
+      Duration watch = c.getOptional(JobOptions.MODEL_WATCH_INTERVAL).orElse(null);
+      check(watch == null || (!watch.isNegative() && !watch.isZero()), JobOptions.MODEL_WATCH_INTERVAL,
+          watch, "must be positive (or unset to not watch model.path)");
+      return new Models(routes, topic, starting, watch);
+    }
+
+    /** Whether the models can change while the job runs. */
+    public boolean updatable() {
+      return updatesTopic != null || watchInterval != null;
+    }
   }
 
   /** The same configuration with another model path. */
@@ -125,7 +167,7 @@ public record JobConfig(
     return new JobConfig(source, sourcePath, generatorSensors, generatorReadings, generatorInterval,
         generatorPoisonEvery, path, batchSize, batchMaxWait, windowSize, windowSlide, maxOutOfOrderness, idleTimeout, lateness,
         maxStaleness, watermarkAlignment, maxGap,
-        gapPolicy, stateTtl, maxFutureSkew, outputPath, deadLetterPath, kafka, scoring);
+        gapPolicy, stateTtl, maxFutureSkew, outputPath, deadLetterPath, kafka, scoring, models);
   }
 
   /** The validated {@code scoring.*} options as calibration settings. */

@@ -45,6 +45,22 @@ public final class JobOptions {
       ConfigOptions.key("model.batch-max-wait").durationType().defaultValue(Duration.ofMillis(5))
           .withDescription("Longest a window waits for its batch to fill before it is scored; 0 scores at once.");
 
+  public static final ConfigOption<String> MODEL_ROUTES =
+      ConfigOptions.key("model.routes").stringType().defaultValue("")
+          .withDescription("Which model id scores which sensor: comma-separated pattern=modelId, first match wins, a pattern is a sensor id or a prefix ending in * (pump-*=pumps, *=default); a sensor without a loaded model scores with the model at model.path.");
+
+  public static final ConfigOption<String> MODEL_UPDATES_TOPIC =
+      ConfigOptions.key("model.updates-topic").stringType().noDefaultValue()
+          .withDescription("Kafka topic of model updates (JSON naming a bundle's modelId, modelVersion, uri and sha256, as publish-model sends them): the running job verifies each bundle and scores with it from then on; unset = no updates.");
+
+  public static final ConfigOption<String> MODEL_UPDATES_STARTING_OFFSETS =
+      ConfigOptions.key("model.updates-starting-offsets").stringType().defaultValue("committed")
+          .withDescription("Where a job without a checkpoint starts reading model.updates-topic: committed (the group's committed offsets, else the end), latest or earliest (apply every update ever published).");
+
+  public static final ConfigOption<Duration> MODEL_WATCH_INTERVAL =
+      ConfigOptions.key("model.watch-interval").durationType().noDefaultValue()
+          .withDescription("When set, model.path is checked this often and a changed bundle there is verified and used like a published update, without a restart; unset = never.");
+
   public static final ConfigOption<Integer> WINDOW_SIZE =
       ConfigOptions.key("window.size").intType().noDefaultValue()
           .withDescription("Readings per window; must equal the model's timesteps (taken from the model when unset).");

@@ -4,6 +4,7 @@ import io.streamae.kafka.KafkaSettings;
 import io.streamae.ingest.RawReading;
 import io.streamae.kafka.KafkaPipelines;
 import io.streamae.kafka.KafkaPreflight;
+import io.streamae.kafka.ModelUpdatesSource;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.scoring.ModelLoader;
 import io.streamae.tensor.TensorLayout;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -51,7 +53,7 @@ public final class ScoringJobMain {
     JobConfig config = JobConfig.from(conf);
     // A missing topic or a silent broker refuses the submission here, instead of a job that is
     // accepted and then restarts in a loop.
-    KafkaPreflight.check(config.kafka());
+    KafkaPreflight.check(config.kafka(), config.models().updatesTopic());
     ModelBundle bundle = ModelLoader.load(config.modelPath());
     LOG.info(
         "model {} at {}: windows of {} readings with features {}",
@@ -149,7 +151,20 @@ public final class ScoringJobMain {
                 ReadingWatermarks.of(config),
                 KafkaPipelines.SOURCE_UID)
             .uid(KafkaPipelines.SOURCE_UID);
-    job.build(raw, true)
+    DataStream<RawReading> updates = null;
+    if (config.models().updatesTopic() != null) {
+      updates =
+          env.fromSource(
+                  ModelUpdatesSource.build(
+                      config.kafka(),
+                      config.models().updatesTopic(),
+                      config.models().updatesStartingOffsets()),
+                  WatermarkStrategy.noWatermarks(),
+                  ModelUpdatesSource.UID)
+              .uid(ModelUpdatesSource.UID)
+              .setParallelism(1);
+    }
+    job.build(raw, true, updates)
         .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
     LOG.info(
         "scoring job: {} -> {} (dead letters {}), {}, windows of {} readings sliding by {}",

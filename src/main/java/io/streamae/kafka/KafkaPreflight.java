@@ -41,6 +41,16 @@ public final class KafkaPreflight {
    *     kafka.check-timeout} or the input topic does not exist, naming brokers and topic
    */
   public static void check(KafkaSettings kafka) throws InterruptedException {
+    check(kafka, null);
+  }
+
+  /**
+   * Also checks that the model-updates topic exists, when there is one: a job would otherwise
+   * never see an update.
+   *
+   * @param modelUpdatesTopic {@code model.updates-topic}, or null
+   */
+  public static void check(KafkaSettings kafka, String modelUpdatesTopic) throws InterruptedException {
     Duration timeout = kafka.checkTimeout();
     String servers = kafka.bootstrapServers();
     Properties props = new Properties();
@@ -87,6 +97,13 @@ public final class KafkaPreflight {
                 "input topic %s (%s) does not exist on Kafka at %s; create it (readings keyed by"
                     + " sensor id) or fix the name",
                 kafka.inputTopic(), KafkaOptions.KAFKA_INPUT_TOPIC.key(), servers));
+      }
+      if (modelUpdatesTopic != null && describe(admin, kafka, modelUpdatesTopic, timeout) == null) {
+        throw new IllegalStateException(
+            String.format(
+                "model-updates topic %s (%s) does not exist on Kafka at %s; create it (one"
+                    + " partition is enough) or fix the name",
+                modelUpdatesTopic, "model.updates-topic", servers));
       }
       for (String topic : List.of(kafka.outputTopic(), kafka.deadLetterTopic())) {
         if (describe(admin, kafka, topic, timeout) == null) {

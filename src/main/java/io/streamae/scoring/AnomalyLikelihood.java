@@ -357,6 +357,155 @@ public final class AnomalyLikelihood implements Serializable {
       s.lastAlarm = Long.MIN_VALUE;
       return s;
     }
+
+    /**
+     * A state for a sensor whose model has just changed: past warm-up, its reference seeded with
+     * the new model's validation errors ({@code prior}) instead of the old model's history, so
+     * the first windows of the new model are judged against what that model normally shows and
+     * learning goes on from there. What does not depend on the model comes over from {@code
+     * previous} (may be null): the sensor's reading range and when its last alarm episode began.
+     *
+     * <p>The prior counts as {@code w = min(prior.count, max(warmupWindows, MIN_SAMPLES))}
+     * windows: about as much evidence as a warm-up would have gathered, so the sensor's own errors
+     * under the new model take over after a few hundred windows. The error stream the prior does
+     * not describe (prediction, for a prior of reconstruction errors) starts empty and judges
+     * only after {@code w} windows of the new model, as after a warm-up. With per-feature
+     * errors, each feature's typical error keeps its ratio to the others from {@code previous}
+     * (which feature of the sensor is the noisy one) and is levelled so their mean is the
+     * prior's median, counting as {@code w} windows; without {@code previous} features it is
+     * learned from the first windows as for a new sensor.
+     */
+    public static State fromPrior(Settings settings, Prior prior, State previous) {
+      State s = create(settings);
+      s.windows = settings.warmupWindows();
+      if (previous != null) {
+        s.low = previous.low == null ? null : previous.low.clone();
+        s.high = previous.high == null ? null : previous.high.clone();
+        s.rangeReadings = previous.rangeReadings;
+        s.lastAlarm = previous.lastAlarm;
+        carrySeasonal(s, previous, settings);
+      }
+      if (prior == null || !prior.usable()) {
+        return s;
+      }
+      double weight =
+          Math.min((double) prior.count(), Math.max(settings.warmupWindows(), MIN_SAMPLES));
+      double[] knots = prior.logKnots();
+      int base = prior.stream() * BINS;
+      for (int b = 0; b < BINS; b++) {
+        double lo = LOWEST + b * BIN_WIDTH;
+        double share = Prior.cdf(knots, lo + BIN_WIDTH) - Prior.cdf(knots, lo);
+        s.histogram[base + b] = (float) (weight * share);
+      }
+      s.mass[prior.stream()] = weight;
+      s.samples[prior.stream()] = Math.round(weight);
+      // The other stream judges once it has learned w windows (logTail wants MIN_SAMPLES).
+      s.samples[1 - prior.stream()] = MIN_SAMPLES - Math.round(weight);
+      if (prior.stream() == RECONSTRUCTION
+          && prior.features() >= 2
+          && previous != null
+          && previous.featureScale != null
+          && previous.featureScale.length == prior.features()
+          && previous.featureSamples > 0) {
+        double meanScale = 0;
+        for (double scale : previous.featureScale) {
+          meanScale += Math.exp(scale);
+        }
+        double level = Math.log(prior.p50() + ERROR_FLOOR) - Math.log(meanScale / prior.features());
+        s.featureScale = new double[prior.features()];
+        for (int f = 0; f < prior.features(); f++) {
+          s.featureScale[f] = previous.featureScale[f] + level;
+        }
+        s.featureSamples = Math.round(weight);
+      }
+      return s;
+    }
+  }
+
+  /**
+   * The seasonal stream judges readings, not a model's errors: a new model keeps the sensor's
+   * period, its readings and that stream's reference.
+   */
+  private static void carrySeasonal(State s, State previous, Settings settings) {
+    s.seasonPeriod = previous.seasonPeriod;
+    s.seasonPeriods = previous.seasonPeriods == null ? null : previous.seasonPeriods.clone();
+    s.seasonValues = previous.seasonValues == null ? null : previous.seasonValues.clone();
+    s.seasonCount = previous.seasonCount;
+    s.seasonFeatures = previous.seasonFeatures;
+    s.seasonScale = previous.seasonScale == null ? null : previous.seasonScale.clone();
+    s.seasonSamples = previous.seasonSamples;
+    s.seasonResiduals = previous.seasonResiduals == null ? null : previous.seasonResiduals.clone();
+    s.seasonResidualCount = previous.seasonResidualCount;
+    if (previous.samples == null || previous.samples.length < STREAMS) {
+      return;
+    }
+    int k = settings.averageWindows();
+    System.arraycopy(previous.histogram, SEASONAL * BINS, s.histogram, SEASONAL * BINS, BINS);
+    s.mass[SEASONAL] = previous.mass[SEASONAL];
+    s.samples[SEASONAL] = previous.samples[SEASONAL];
+    if (previous.recent.length == STREAMS * k) {
+      System.arraycopy(previous.recent, SEASONAL * k, s.recent, SEASONAL * k, k);
+      s.recentCount[SEASONAL] = previous.recentCount[SEASONAL];
+      s.recentNext[SEASONAL] = previous.recentNext[SEASONAL];
+    }
+  }
+
+  /**
+   * A model's own error distribution, from the validation windows it was calibrated on, to start
+   * a sensor's reference from when that model begins to score it ({@link State#fromPrior}).
+   *
+   * @param stream {@link #RECONSTRUCTION} or {@link #PREDICTION}: which error the summary is of
+   * @param features features per window; with two or more the reconstruction stream judges
+   *     errors relative to each feature's typical error, so the prior is taken relative to its
+   *     median
+   * @param count validation windows behind the summary
+   * @param p50 median error (normalised squared units), likewise {@code p90}, {@code p99} and the
+   *     largest
+   */
+  public record Prior(
+      int stream, int features, long count, double p50, double p90, double p99, double max)
+      implements Serializable {
+
+    /** Whether the quantiles describe a distribution: positive, finite and in order. */
+    public boolean usable() {
+      return (stream == RECONSTRUCTION || stream == PREDICTION)
+          && count > 0
+          && p50 > 0
+          && p50 <= p90
+          && p90 <= p99
+          && p99 <= max
+          && Double.isFinite(max);
+    }
+
+    /**
+     * Log-error knots of a piecewise-linear CDF at 0, 1, 10, 50, 90, 99 and 100 %; the lower
+     * half mirrors the upper one on the log scale (the summary has no lower quantiles).
+     */
+    double[] logKnots() {
+      double shift =
+          stream == RECONSTRUCTION && features >= 2 ? Math.log(p50 + ERROR_FLOOR) : 0.0;
+      double l50 = Math.log(p50 + ERROR_FLOOR) - shift;
+      double l90 = Math.log(p90 + ERROR_FLOOR) - shift;
+      double l99 = Math.log(p99 + ERROR_FLOOR) - shift;
+      double lmax = Math.log(max + ERROR_FLOOR) - shift;
+      return new double[] {2 * l50 - lmax, 2 * l50 - l99, 2 * l50 - l90, l50, l90, l99, lmax};
+    }
+
+    private static final double[] LEVELS = {0.0, 0.01, 0.1, 0.5, 0.9, 0.99, 1.0};
+
+    static double cdf(double[] knots, double x) {
+      if (x <= knots[0]) {
+        return 0.0;
+      }
+      for (int i = 1; i < knots.length; i++) {
+        if (x <= knots[i]) {
+          double width = knots[i] - knots[i - 1];
+          double t = width > 0 ? (x - knots[i - 1]) / width : 1.0;
+          return LEVELS[i - 1] + t * (LEVELS[i] - LEVELS[i - 1]);
+        }
+      }
+      return 1.0;
+    }
   }
 
   /**

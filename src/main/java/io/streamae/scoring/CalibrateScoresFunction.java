@@ -21,12 +21,18 @@ import org.apache.flink.util.Collector;
  * Records that are not {@code OK} pass unchanged and do not touch the state. The per-sensor
  * distribution lives in keyed state ({@link AnomalyLikelihood.State}, a POJO), so it survives
  * restarts.
+ *
+ * <p>The state also remembers the model version it calibrated. When a record of another version
+ * arrives (the sensor's model was swapped), the distribution starts afresh from the new version's
+ * own validation errors ({@link ModelPriors}, {@link AnomalyLikelihood.State#fromPrior}), not from
+ * the old model's history, so a model with another error scale raises no alarm storm.
  */
 public class CalibrateScoresFunction
     extends KeyedProcessFunction<String, AnomalyRecord, AnomalyRecord> {
   private final AnomalyLikelihood.Settings settings;
   private transient AnomalyLikelihood likelihood;
   private transient ValueState<AnomalyLikelihood.State> state;
+  private transient ValueState<String> calibratedVersion;
   private transient Counter alarms;
   private transient Counter warmingUp;
 
@@ -42,6 +48,9 @@ public class CalibrateScoresFunction
             .getState(
                 new ValueStateDescriptor<>(
                     "anomaly-reference", TypeInformation.of(AnomalyLikelihood.State.class)));
+    calibratedVersion =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("calibrated-version", TypeInformation.of(String.class)));
     MetricGroup group =
         getRuntimeContext()
             .getMetricGroup()
@@ -59,8 +68,18 @@ public class CalibrateScoresFunction
       return;
     }
     AnomalyLikelihood.State current = state.value();
+    String version = calibratedVersion.value();
     if (current == null) {
       current = AnomalyLikelihood.State.create(settings);
+    } else if (version != null && !version.equals(record.modelVersion())) {
+      AnomalyLikelihood.Prior prior = ModelPriors.lookup(record.modelVersion());
+      current =
+          prior == null
+              ? AnomalyLikelihood.State.create(settings)
+              : AnomalyLikelihood.State.fromPrior(settings, prior, current);
+    }
+    if (record.modelVersion() != null && !record.modelVersion().equals(version)) {
+      calibratedVersion.update(record.modelVersion());
     }
     AnomalyLikelihood.Result result =
         likelihood.update(

@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * arrives. The records are those of one call per window, up to the batched kernels' float
  * rounding.
  *
+ * <p>Models. The bundle at {@code model.path} is the default model; {@link ModelRoutes} may send
+ * sensors to other model ids, which score them once a bundle of that id has been published ({@link
+ * ScoreWindowsWithUpdatesOperator}). Windows of a batch are scored by their sensor's model ({@link
+ * ActiveModels}) and every record names the version that scored it.
+ *
  * <p>A bundle that is missing, corrupt or built for other windows stops the job at start-up with a
  * message naming the problem; a window that does not fit becomes a non-OK record.
  */
@@ -55,11 +60,13 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
   public static final String BATCH_SIZE = "batchSize";
 
   private final String modelPath;
+  private final ModelRoutes routes;
   private final TensorLayout expectedLayout;
   private final int batchSize;
   private final long maxWaitMillis;
 
-  private transient AnomalyScorer scorer;
+  /** The subtask's models; scoring and updates happen on the task thread only. */
+  protected transient ActiveModels models;
   private transient ValueState<PreviousPrediction> previous;
   private transient List<SensorWindow> waiting;
   private transient long[] eventTimes;
@@ -75,6 +82,10 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
   private transient Counter failures;
   private transient Histogram latency;
   private transient Histogram batchSizes;
+  /** When the newest model was installed, epoch ms. */
+  protected transient long loadedAt;
+  /** The {@code anomaly.model} metric group. */
+  protected transient MetricGroup modelGroup;
 
   /**
    * @param expectedLayout the windows the job builds; the model must consume exactly these
@@ -82,6 +93,15 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
    * @param maxWait longest a window waits for its batch to fill
    */
   public ScoreWindowsOperator(String modelPath, TensorLayout expectedLayout, int batchSize, Duration maxWait) {
+    this(modelPath, ModelRoutes.none(), expectedLayout, batchSize, maxWait);
+  }
+
+  /**
+   * @param routes which model id scores which sensor; sensors without a loaded model score with
+   *     the default model at {@code modelPath}
+   */
+  public ScoreWindowsOperator(
+      String modelPath, ModelRoutes routes, TensorLayout expectedLayout, int batchSize, Duration maxWait) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
     }
@@ -89,6 +109,7 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
       throw new IllegalArgumentException("batch wait must not be negative, was " + maxWait);
     }
     this.modelPath = modelPath;
+    this.routes = routes;
     this.expectedLayout = expectedLayout;
     this.batchSize = batchSize;
     this.maxWaitMillis = maxWait.toMillis();
@@ -109,7 +130,8 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     super.open();
     ModelBundle bundle = ModelLoader.load(modelPath);
     checkLayout(bundle, expectedLayout);
-    scorer = new AnomalyScorer(bundle, batchSize);
+    models = new ActiveModels(bundle, routes, expectedLayout != null ? expectedLayout : bundle.layout(), batchSize);
+    AnomalyScorer scorer = models.defaultScorer();
     previous =
         getKeyedStateStore()
             .getState(
@@ -129,10 +151,11 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     batchSizes = scoring.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
     MetricGroup model = group.addGroup(ScoringMetrics.MODEL);
     String version = bundle.versionLabel();
-    long loadedAt = System.currentTimeMillis();
-    model.gauge(ScoringMetrics.MODEL_VERSION, () -> version);
+    loadedAt = System.currentTimeMillis();
+    modelGroup = model;
+    model.gauge(ScoringMetrics.MODEL_VERSION, () -> models.defaultScorer().bundle().versionLabel());
     model.gauge(ScoringMetrics.MODEL_LOADED_AT, () -> loadedAt);
-    model.addGroup(ScoringMetrics.MODEL_VERSION_KEY, version).gauge(ScoringMetrics.MODEL_INFO, () -> 1);
+    versionMetric(version);
     LOG.info(
         "model {} loaded from {} (parameters sha256 {}); up to {} windows per forward pass, waiting at most {} ms; kernel {}{}",
         version, modelPath, bundle.metadata().parameters().sha256(), batchSize, maxWaitMillis,
@@ -140,6 +163,16 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
         BatchInference.vectorKernelAvailable()
             ? ""
             : " (start the JVM with --add-modules jdk.incubator.vector for the faster vector kernel)");
+  }
+
+  /**
+   * The {@code anomaly.model.modelVersion.<label>} info gauge: 1 while the version scores some
+   * sensors of this subtask, 0 after it was replaced.
+   */
+  protected void versionMetric(String label) {
+    modelGroup
+        .addGroup(ScoringMetrics.MODEL_VERSION_KEY, label)
+        .gauge(ScoringMetrics.MODEL_INFO, () -> models.versions().containsValue(label) ? 1 : 0);
   }
 
   /** Fails start-up when the model does not consume the windows the job builds. */
@@ -206,12 +239,12 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
   }
 
   /** Scores the waiting windows in one forward pass and emits their records in arrival order. */
-  private void scoreWaiting() throws Exception {
+  protected void scoreWaiting() throws Exception {
     if (waiting == null || waiting.isEmpty()) {
       return;
     }
     batchNumber++;
-    AnomalyScorer.Batch batch = scorer.scoreBatch(waiting, this::storedPrediction);
+    AnomalyScorer.Batch batch = models.scoreBatch(waiting, this::storedPrediction);
     for (Map.Entry<String, AnomalyScorer.Previous> e : batch.latest().entrySet()) {
       setCurrentKey(e.getKey());
       PreviousPrediction next = new PreviousPrediction();

@@ -27,6 +27,10 @@ public final class ScoringMetrics {
    */
   public static final String MODEL_VERSION_KEY = "modelVersion";
   public static final String MODEL_INFO = "info";
+  /** Model updates verified and in use ({@code anomaly.model.modelUpdatesApplied}). */
+  public static final String MODEL_UPDATES_APPLIED = "modelUpdatesApplied";
+  /** Model updates refused, each also a dead letter ({@code anomaly.model.modelUpdatesRejected}). */
+  public static final String MODEL_UPDATES_REJECTED = "modelUpdatesRejected";
 
   private ScoringMetrics() {}
 }

@@ -566,6 +566,107 @@ class ClusterSubmissionITCase {
     LOG.info("REST-submitted job {} checked and cancelled after {} s", jobId, seconds(started));
   }
 
+  /**
+   * {@code publish-model} to the model-updates topic of the running cluster job: the results move
+   * from the submitted version to the published one, every sensor once and never back, every
+   * window scored once, with no restart and no failure.
+   */
+  @Test
+  @Order(7)
+  void aPublishedModelReachesTheRunningJobWithoutARestart() throws Exception {
+    String in = KAFKA.createTopic("swap-readings", PARTITIONS);
+    String out = KAFKA.createTopic("swap-results", PARTITIONS);
+    String dead = KAFKA.createTopic("swap-dead-letters", 1);
+    String updates = KAFKA.createTopic("swap-model-updates", 1);
+    ModelBundle next = TestModels.sineBundle(TIMESTEPS, 1, 12, bundle.metadata().modelId(), "2");
+    Path nextPath = work.resolve("sine-2.sae");
+    next.write(nextPath);
+    jobId =
+        flink.submitDetached(
+            jobJar(),
+            MAIN_CLASS,
+            List.of(
+                "--config", "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
+                "--kafka.input-topic", in,
+                "--kafka.output-topic", out,
+                "--kafka.dead-letter-topic", dead,
+                "--kafka.group-id", "cluster-it-" + in,
+                "--model.path", modelPath.toString(),
+                "--model.updates-topic", updates,
+                "--model.updates-starting-offsets", "earliest"),
+            Path.of("").toAbsolutePath());
+    flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
+
+    int steps;
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
+      Pacer pacer = new Pacer(producer, in, SENSORS.size());
+      // 60 s of readings: the watermark (30 s behind) closes the first windows, scored by v1.
+      pacer.send(0, 60, p -> true, 0);
+      assertThat(KAFKA.readAll(out, 1, false, Duration.ofSeconds(60))).isNotEmpty();
+      assertThat(
+              io.streamae.cli.StreamAeMain.execute(
+                  "publish-model", nextPath.toString(),
+                  "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", updates))
+          .as("publish-model exit code")
+          .isZero();
+      // Go on sending until the new version's results appear.
+      steps = 60;
+      while (!anyResultOf(out, next.versionLabel())) {
+        assertThat(steps).as("readings sent before %s scored", next.versionLabel()).isLessThan(600);
+        pacer.send(steps, steps + 10, p -> true, 50);
+        steps += 10;
+      }
+      pacer.send(steps, steps + 10, p -> true, 0);
+      steps += 10;
+      long clock = time(steps - 1) + CLOCK_AHEAD_MS;
+      for (int p = 0; p < PARTITIONS; p++) {
+        producer.send(new ProducerRecord<>(in, p, ("clock-" + p).getBytes(StandardCharsets.UTF_8),
+            payload("clock-" + p, clock, new float[] {50, 10})));
+      }
+      producer.flush();
+    }
+
+    int windowsPerSensor = steps - TIMESTEPS + 1;
+    int expected = SENSORS.size() * windowsPerSensor;
+    List<ConsumerRecord<byte[], byte[]>> results =
+        KAFKA.readAll(out, expected, false, Duration.ofSeconds(90));
+    assertThat(results).as("results; exceptions %s", flink.jobExceptions(jobId)).hasSize(expected);
+    Map<String, TreeMap<Long, String>> versions = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : results) {
+      JsonNode json = JSON.readTree(record.value());
+      String previous =
+          versions
+              .computeIfAbsent(json.path("sensorId").asText(), k -> new TreeMap<>())
+              .put(json.path("windowEnd").asLong(), json.path("modelVersion").asText());
+      assertThat(previous).as("a window scored twice").isNull();
+    }
+    // the Pacer names sensors pump-0, pump-1, …
+    assertThat(versions).containsOnlyKeys("pump-0", "pump-1", "pump-2");
+    versions.forEach((sensor, byEnd) -> {
+      assertThat(byEnd).as("windows of %s", sensor).hasSize(windowsPerSensor);
+      List<String> sequence = new ArrayList<>(byEnd.values());
+      int first = sequence.indexOf(next.versionLabel());
+      assertThat(first).as("%s reaches %s", sensor, next.versionLabel()).isPositive();
+      assertThat(sequence.subList(0, first)).containsOnly(bundle.versionLabel());
+      assertThat(sequence.subList(first, sequence.size())).containsOnly(next.versionLabel());
+    });
+    assertThat(KAFKA.readAll(dead, 0, false, Duration.ofSeconds(2))).isEmpty();
+    assertThat(flink.jobExceptions(jobId)).as("failures and restarts").isEmpty();
+    assertThat(flink.jobState(jobId)).isEqualTo("RUNNING");
+    flink.cancel(jobId, Duration.ofSeconds(30));
+  }
+
+  private static boolean anyResultOf(String topic, String version) throws Exception {
+    for (ConsumerRecord<byte[], byte[]> r :
+        KAFKA.readAll(topic, Integer.MAX_VALUE, false, Duration.ofMillis(200))) {
+      if (JSON.readTree(r.value()).path("modelVersion").asText().equals(version)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Opt-in: how often the pause scenario runs, e.g. 5 (each about a minute); once by default. */
   static final String PAUSE_TRIES = "streamae.cluster.pause-tries";
 

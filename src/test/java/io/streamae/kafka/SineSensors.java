@@ -56,6 +56,14 @@ final class SineSensors {
 
   /** Trains the tiny model on 300 steps of two sensors and writes it to {@code bundle}. */
   static ModelBundle trainModel(Path bundle) throws IOException {
+    return trainModel(bundle, "1", 2);
+  }
+
+  /**
+   * Trains version {@code version} of the tiny model ({@code kafka-it}) for {@code epochs} epochs:
+   * versions trained for different epochs have different error scales.
+   */
+  static ModelBundle trainModel(Path bundle, String version, int epochs) throws IOException {
     int rows = 300;
     Map<String, HistoryData.Series> series = new LinkedHashMap<>();
     for (int s = 0; s < 2; s++) {
@@ -73,10 +81,10 @@ final class SineSensors {
         AutoencoderSpec.lstm(
             TIMESTEPS, FEATURES.size(), 1, List.of(8), CellActivation.TANH, ModelMode.COMPOSITE);
     TrainingOptions options =
-        TrainingOptions.builder().epochs(2).batchSize(32).seed(42).validationFraction(0.2).build();
+        TrainingOptions.builder().epochs(epochs).batchSize(32).seed(42).validationFraction(0.2).build();
     return TrainingRunner.trainAndWrite(
             new TrainingRunner.Request(
-                history, "sine-sensors", spec, options, "percentile", 99.0, "kafka-it", "1"),
+                history, "sine-sensors", spec, options, "percentile", 99.0, "kafka-it", version),
             bundle)
         .bundle();
   }

@@ -43,13 +43,21 @@ public final class TestModels {
 
   /** A composite LSTM over windows of {@code timesteps} of the sine history, trained briefly. */
   public static ModelBundle sineBundle(int timesteps, int epochs) {
+    return sineBundle(timesteps, epochs, 12, "test-sine", "1");
+  }
+
+  /**
+   * Like {@link #sineBundle(int, int)} with {@code hidden} cells and the given id and version: two
+   * versions of one model id trained for different epochs have different error scales.
+   */
+  public static ModelBundle sineBundle(int timesteps, int epochs, int hidden, String modelId, String version) {
     HistoryData history = sineHistory(List.of("s-1", "s-2"), 400);
     AutoencoderSpec spec =
-        AutoencoderSpec.lstm(timesteps, 2, 1, List.of(12), CellActivation.TANH, ModelMode.COMPOSITE);
+        AutoencoderSpec.lstm(timesteps, 2, 1, List.of(hidden), CellActivation.TANH, ModelMode.COMPOSITE);
     TrainingOptions options =
         TrainingOptions.builder().epochs(epochs).batchSize(32).seed(11).validationFraction(0.2).learningRate(0.01).build();
     return TrainingRunner.train(
-            new TrainingRunner.Request(history, "sine", spec, options, "percentile", 99.0, "test-sine", "1"))
+            new TrainingRunner.Request(history, "sine", spec, options, "percentile", 99.0, modelId, version))
         .bundle();
   }
 }
