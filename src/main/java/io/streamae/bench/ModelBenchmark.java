@@ -148,6 +148,34 @@ public final class ModelBenchmark {
     }
   }
 
+  /**
+   * ONNX Runtime scored the way the job scores: {@code threads} caller threads, each with its own
+   * session of one intra-op thread, as each Flink subtask would own one.
+   */
+  public static Point onnxPerThread(
+      AutoencoderNetwork network, String name, int batch, int threads, double seconds)
+      throws InterruptedException {
+    List<OnnxPath> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      String kernel = "onnxruntime-" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+      return measure(
+          network,
+          name,
+          batch,
+          threads,
+          threads,
+          seconds,
+          "onnx_sessions",
+          () -> {
+            OnnxPath onnx = new OnnxPath(network, batch, 1);
+            sessions.add(onnx);
+            return new Forward(onnx::run, kernel);
+          });
+    } finally {
+      sessions.forEach(OnnxPath::close);
+    }
+  }
+
   /** What one bench thread runs: a batch forward, its kernel's name and how to release it. */
   private record Forward(Batch batch, String kernel) {}
 
@@ -247,11 +275,15 @@ public final class ModelBenchmark {
   }
 
   /**
-   * {@code bench ratio ... vector/onnx=1.23}: windows/s of each Java path over ONNX Runtime's, for
-   * points of one config, batch and thread count; empty without an ONNX point.
+   * {@code bench ratio ... vector/onnx=1.23}: windows/s of each other path over ONNX Runtime's
+   * (the {@code onnx} point, else {@code onnx_sessions}), for points of one config, batch and
+   * thread count; empty without an ONNX point.
    */
   public static java.util.Optional<String> ratio(List<Point> points) {
     Point onnx = points.stream().filter(p -> "onnx".equals(p.path())).findFirst().orElse(null);
+    if (onnx == null) {
+      onnx = points.stream().filter(p -> "onnx_sessions".equals(p.path())).findFirst().orElse(null);
+    }
     if (onnx == null || points.size() < 2) {
       return java.util.Optional.empty();
     }
@@ -266,9 +298,10 @@ public final class ModelBenchmark {
     for (Point p : points) {
       if (p != onnx) {
         String name = p.path().equals("auto") ? p.kernel() : p.path();
+        name = name + "/" + onnx.path();
         line.append(
             String.format(
-                Locale.ROOT, " %s/onnx=%.2f", name, p.windowsPerSecond() / onnx.windowsPerSecond()));
+                Locale.ROOT, " %s=%.2f", name, p.windowsPerSecond() / onnx.windowsPerSecond()));
       }
     }
     return java.util.Optional.of(line.toString());

@@ -43,14 +43,15 @@ final class BenchCommand implements Callable<Integer> {
     LANEWISE,
     VECTOR,
     ND4J,
-    ONNX
+    ONNX,
+    ONNX_SESSIONS
   }
 
   @Option(
       names = "--paths",
       defaultValue = "AUTO,ONNX",
       split = ",",
-      description = "forward paths to compare: ${COMPLETION-CANDIDATES}; ONNX is the same network exported to ONNX Runtime with --threads intra-op threads (default ${DEFAULT-VALUE})")
+      description = "forward paths to compare: ${COMPLETION-CANDIDATES}; ONNX is the same network on ONNX Runtime, one session with --threads intra-op threads; ONNX_SESSIONS one single-threaded session per scoring thread (default ${DEFAULT-VALUE})")
   List<Path> paths;
 
   @Option(names = "--no-training", description = "skip the training measurement (default: measure it)")
@@ -124,7 +125,9 @@ final class BenchCommand implements Callable<Integer> {
             ModelBenchmark.Point point =
                 path == Path.ONNX
                     ? ModelBenchmark.onnx(network, config.name(), batch, t, seconds)
-                    : ModelBenchmark.inference(
+                    : path == Path.ONNX_SESSIONS
+                        ? ModelBenchmark.onnxPerThread(network, config.name(), batch, t, seconds)
+                        : ModelBenchmark.inference(
                         network, config.name(), batch, t, seconds, ForwardPath.valueOf(path.name()));
             points.add(point);
             System.out.println(point.line());
