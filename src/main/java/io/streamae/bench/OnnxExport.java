@@ -164,7 +164,8 @@ public final class OnnxExport {
     String y = fresh("lstm_y");
     String yh = fresh("lstm_h");
     List<byte[]> attributes = new ArrayList<>();
-    attributes.add(new Proto().string(1, "hidden_size").varint(3, h).varint(20, ATTR_INT).toBytes());
+    attributes.add(
+        new Proto().string(1, "hidden_size").varint(3, h).varint(20, ATTR_INT).toBytes());
     if (activation == CellActivation.RELU) {
       attributes.add(strings("activations", "Sigmoid", "Relu", "Relu"));
     } else if (activation != CellActivation.TANH) {
@@ -222,7 +223,12 @@ public final class OnnxExport {
       raw.putLong(v);
     }
     initializers.add(
-        new Proto().varint(1, length).varint(2, INT64).string(8, name).bytes(9, raw.array()).toBytes());
+        new Proto()
+            .varint(1, length)
+            .varint(2, INT64)
+            .string(8, name)
+            .bytes(9, raw.array())
+            .toBytes());
     return name;
   }
 

@@ -68,7 +68,8 @@ class OnnxExportTest {
       maxDiff = Math.max(maxDiff, Math.abs(expected[i] - actual[i]));
       maxAbs = Math.max(maxAbs, Math.abs(expected[i]));
     }
-    assertTrue(maxAbs > 1e-3, what + ": outputs are all near zero, the comparison would say nothing");
+    assertTrue(
+        maxAbs > 1e-3, what + ": outputs are all near zero, the comparison would say nothing");
     assertTrue(maxDiff <= 1e-4, what + ": max difference " + maxDiff);
   }
 }
