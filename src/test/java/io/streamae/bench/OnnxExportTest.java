@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.CellActivation;
+import io.streamae.model.definition.ModelMode;
 import io.streamae.model.inference.AutoencoderNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +25,18 @@ class OnnxExportTest {
   @ValueSource(strings = {"A", "B"})
   void onnxRuntimeMatchesTheReferenceForward(String name) {
     ModelBenchmark.Config config = name.equals("A") ? ModelBenchmark.A : ModelBenchmark.B;
-    AutoencoderNetwork network = ModelBenchmark.randomNetwork(config.spec(), 11);
+    assertMatches(ModelBenchmark.randomNetwork(config.spec(), 11), name);
+  }
+
+  @Test
+  void stackedReluLayersMatchToo() {
+    AutoencoderSpec spec =
+        AutoencoderSpec.lstm(
+            12, 3, 4, List.of(24, 12), CellActivation.RELU, ModelMode.COMPOSITE);
+    assertMatches(ModelBenchmark.randomNetwork(spec, 5), "two ReLU layers");
+  }
+
+  private static void assertMatches(AutoencoderNetwork network, String name) {
     AutoencoderSpec spec = network.spec();
     int batch = 5;
     int size = spec.timesteps() * spec.features();
