@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * <p>Online code is what the cluster job jar holds and a TaskManager runs: ingest, window,
  * tensor, model definition/inference/io, scoring, job, kafka, sink. Offline code trains,
  * evaluates, benchmarks, exports, serves the dashboard, runs locally or is the CLI: it may use
- * online code, never the other way round, and only offline code may touch ND4J, DL4J or JavaCPP.
+ * online code, never the other way round, and only offline code may touch ND4J, DL4J, JavaCPP or
+ * ONNX Runtime (the bench's comparison).
  * The job jar's shade execution in pom.xml includes exactly the online packages, so a back-edge
  * here would be a class missing on the cluster ({@code job.JobJarITCase} checks the built jar).
  */
@@ -44,7 +45,9 @@ class ArchitectureTest {
     "io.streamae.dashboard.."
   };
 
-  static final String[] NATIVE_STACK = {"org.nd4j..", "org.deeplearning4j..", "org.bytedeco.."};
+  static final String[] NATIVE_STACK = {
+    "org.nd4j..", "org.deeplearning4j..", "org.bytedeco..", "ai.onnxruntime.."
+  };
 
   private static JavaClasses classes;
 
@@ -69,7 +72,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlineCodeDoesNotReachNd4jDl4jOrJavaCpp() {
+  void onlineCodeDoesNotReachNativeLibraries() {
     noClasses()
         .that()
         .resideInAnyPackage(ONLINE)

@@ -59,7 +59,7 @@ public final class ModelBenchmark {
       int batch,
       int threads,
       double windowsPerSecond,
-      ForwardPath path,
+      String path,
       double cpuWindowsPerSecond,
       double load,
       String kernel) {
@@ -84,7 +84,7 @@ public final class ModelBenchmark {
           + String.format(
               Locale.ROOT,
               " path=%s cpu_windows_per_s=%.0f load=%.2f kernel=%s",
-              path.name().toLowerCase(Locale.ROOT),
+              path,
               cpuWindowsPerSecond,
               load,
               kernel);
@@ -113,6 +113,87 @@ public final class ModelBenchmark {
   public static Point inference(
       AutoencoderNetwork network, String name, int batch, int threads, double seconds, ForwardPath path)
       throws InterruptedException {
+    return measure(
+        network,
+        name,
+        batch,
+        threads,
+        threads,
+        seconds,
+        path.name().toLowerCase(Locale.ROOT),
+        () -> {
+          BatchInference inference =
+              path == ForwardPath.ND4J
+                  ? Nd4jForward.batchInference(network, batch)
+                  : new BatchInference(network, batch, path);
+          return new Forward(inference::run, inference.kernelFor(batch));
+        });
+  }
+
+  /**
+   * Forward-pass throughput of the same network on ONNX Runtime ({@link OnnxPath}): one caller
+   * thread runs one session with {@code threads} intra-op threads (inter-op 1), which is how ONNX
+   * Runtime uses {@code threads} cores. Same windows, warm-up and timing loop as {@link
+   * #inference}; as the operator threads are native, the CPU figure is the process's CPU time.
+   */
+  public static Point onnx(AutoencoderNetwork network, String name, int batch, int threads, double seconds)
+      throws InterruptedException {
+    OnnxPath onnx = new OnnxPath(network, batch, threads);
+    try {
+      String kernel = "onnxruntime-" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+      return measure(
+          network, name, batch, threads, 1, seconds, "onnx", () -> new Forward(onnx::run, kernel));
+    } finally {
+      onnx.close();
+    }
+  }
+
+  /**
+   * ONNX Runtime scored the way the job scores: {@code threads} caller threads, each with its own
+   * session of one intra-op thread, as each Flink subtask would own one.
+   */
+  public static Point onnxPerThread(
+      AutoencoderNetwork network, String name, int batch, int threads, double seconds)
+      throws InterruptedException {
+    List<OnnxPath> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      String kernel = "onnxruntime-" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+      return measure(
+          network,
+          name,
+          batch,
+          threads,
+          threads,
+          seconds,
+          "onnx_sessions",
+          () -> {
+            OnnxPath onnx = new OnnxPath(network, batch, 1);
+            sessions.add(onnx);
+            return new Forward(onnx::run, kernel);
+          });
+    } finally {
+      sessions.forEach(OnnxPath::close);
+    }
+  }
+
+  /** What one bench thread runs: a batch forward, its kernel's name and how to release it. */
+  private record Forward(Batch batch, String kernel) {}
+
+  @FunctionalInterface
+  private interface Batch {
+    void run(float[] windows, int n);
+  }
+
+  private static Point measure(
+      AutoencoderNetwork network,
+      String name,
+      int batch,
+      int threads,
+      int callers,
+      double seconds,
+      String path,
+      java.util.function.Supplier<Forward> factory)
+      throws InterruptedException {
     AutoencoderSpec spec = network.spec();
     int size = spec.timesteps() * spec.features();
     Random random = new Random(1);
@@ -121,8 +202,8 @@ public final class ModelBenchmark {
       windows[i] = (float) random.nextGaussian();
     }
     // Warm-up so the JIT has compiled the kernel before the clock starts.
-    run(network, windows, batch, threads, Math.min(1.0, seconds / 2), path);
-    Run measured = run(network, windows, batch, threads, seconds, path);
+    run(windows, batch, threads, callers, Math.min(1.0, seconds / 2), factory);
+    Run measured = run(windows, batch, threads, callers, seconds, factory);
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     return new Point(
         "",
@@ -139,30 +220,35 @@ public final class ModelBenchmark {
   private record Run(long windows, double wallSeconds, double cpuSeconds, String kernel) {}
 
   private static Run run(
-      AutoencoderNetwork network, float[] windows, int batch, int threads, double seconds, ForwardPath path)
+      float[] windows,
+      int batch,
+      int threads,
+      int callers,
+      double seconds,
+      java.util.function.Supplier<Forward> factory)
       throws InterruptedException {
+    // With fewer callers than threads the work runs on native threads too: count the process.
+    boolean processCpu = callers != threads;
+    long processStart = processCpuNanos();
     AtomicLong total = new AtomicLong();
     AtomicLong cpuNanos = new AtomicLong();
     AtomicReference<String> kernel = new AtomicReference<>();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    CountDownLatch done = new CountDownLatch(threads);
+    CountDownLatch done = new CountDownLatch(callers);
     ThreadMXBean bean = ManagementFactory.getThreadMXBean();
     long start = System.nanoTime();
     long deadline = start + (long) (seconds * 1e9);
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < callers; t++) {
       Thread worker =
           new Thread(
               () -> {
                 try {
-                  BatchInference inference =
-                      path == ForwardPath.ND4J
-                          ? Nd4jForward.batchInference(network, batch)
-                          : new BatchInference(network, batch, path);
-                  kernel.set(inference.kernelFor(batch));
+                  Forward forward = factory.get();
+                  kernel.set(forward.kernel());
                   long cpuStart = bean.getCurrentThreadCpuTime();
                   long n = 0;
                   while (System.nanoTime() < deadline) {
-                    inference.run(windows, batch);
+                    forward.batch().run(windows, batch);
                     n += batch;
                   }
                   cpuNanos.addAndGet(bean.getCurrentThreadCpuTime() - cpuStart);
@@ -183,8 +269,48 @@ public final class ModelBenchmark {
     double wall = (System.nanoTime() - start) / 1e9;
     // Windows per CPU-second of one thread: with T threads the CPU time is T times larger, so
     // scale back up to compare with the wall-clock figure for the same thread count.
-    double cpu = cpuNanos.get() / 1e9 / threads;
+    long nanos = processCpu ? processCpuNanos() - processStart : cpuNanos.get();
+    double cpu = nanos / 1e9 / threads;
     return new Run(total.get(), wall, cpu, kernel.get());
+  }
+
+  /**
+   * {@code bench ratio ... vector/onnx=1.23}: windows/s of each other path over ONNX Runtime's
+   * (the {@code onnx} point, else {@code onnx_sessions}), for points of one config, batch and
+   * thread count; empty without an ONNX point.
+   */
+  public static java.util.Optional<String> ratio(List<Point> points) {
+    Point onnx = points.stream().filter(p -> "onnx".equals(p.path())).findFirst().orElse(null);
+    if (onnx == null) {
+      onnx = points.stream().filter(p -> "onnx_sessions".equals(p.path())).findFirst().orElse(null);
+    }
+    if (onnx == null || points.size() < 2) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "bench ratio config=%s batch=%d threads=%d",
+                onnx.config(),
+                onnx.batch(),
+                onnx.threads()));
+    for (Point p : points) {
+      if (p != onnx) {
+        String name = p.path().equals("auto") ? p.kernel() : p.path();
+        name = name + "/" + onnx.path();
+        line.append(
+            String.format(
+                Locale.ROOT, " %s=%.2f", name, p.windowsPerSecond() / onnx.windowsPerSecond()));
+      }
+    }
+    return java.util.Optional.of(line.toString());
+  }
+
+  private static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : 0;
   }
 
   /** Training throughput: a few epochs on random windows, speed of the last epoch. */

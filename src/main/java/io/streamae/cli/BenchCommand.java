@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
       "Forward passes for configs A (T=9 F=1 H=100 P=8) and B (T=32 F=8 H=64 P=1)"
           + " at batch 1, 32 and 256 with 1 and 2 threads, and training windows/s (config B, batch 64).",
       "Each inference line also gives windows per CPU-second of the scoring threads and the load",
-      "average. Run with OMP_NUM_THREADS=1 on a small machine.",
+      "average; with ONNX among the paths a ratio line compares each Java path with ONNX Runtime.",
+      "Run with OMP_NUM_THREADS=1 on a small machine.",
       ""
     })
 final class BenchCommand implements Callable<Integer> {
@@ -34,12 +35,24 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "scoring threads to measure (default ${DEFAULT-VALUE})")
   List<Integer> threads;
 
+  /** A forward path of the model, or ONNX Runtime running the same network. */
+  enum Path {
+    AUTO,
+    REFERENCE,
+    SEQUENTIAL,
+    LANEWISE,
+    VECTOR,
+    ND4J,
+    ONNX,
+    ONNX_SESSIONS
+  }
+
   @Option(
       names = "--paths",
-      defaultValue = "AUTO",
+      defaultValue = "AUTO,ONNX",
       split = ",",
-      description = "forward paths to compare: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-  List<ForwardPath> paths;
+      description = "forward paths to compare: ${COMPLETION-CANDIDATES}; ONNX is the same network on ONNX Runtime, one session with --threads intra-op threads; ONNX_SESSIONS one single-threaded session per scoring thread (default ${DEFAULT-VALUE})")
+  List<Path> paths;
 
   @Option(names = "--no-training", description = "skip the training measurement (default: measure it)")
   boolean noTraining;
@@ -107,10 +120,19 @@ final class BenchCommand implements Callable<Integer> {
       AutoencoderNetwork network = ModelBenchmark.randomNetwork(config.spec(), 7);
       for (int batch : batches) {
         for (int t : threads) {
-          for (ForwardPath path : paths) {
-            System.out.println(
-                ModelBenchmark.inference(network, config.name(), batch, t, seconds, path).line());
+          List<ModelBenchmark.Point> points = new java.util.ArrayList<>();
+          for (Path path : paths) {
+            ModelBenchmark.Point point =
+                path == Path.ONNX
+                    ? ModelBenchmark.onnx(network, config.name(), batch, t, seconds)
+                    : path == Path.ONNX_SESSIONS
+                        ? ModelBenchmark.onnxPerThread(network, config.name(), batch, t, seconds)
+                        : ModelBenchmark.inference(
+                        network, config.name(), batch, t, seconds, ForwardPath.valueOf(path.name()));
+            points.add(point);
+            System.out.println(point.line());
           }
+          ModelBenchmark.ratio(points).ifPresent(System.out::println);
         }
       }
     }
