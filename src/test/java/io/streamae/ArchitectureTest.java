@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The package rules of StreamAE, checked on the compiled main classes.
  *
- * <p>Online code is what the cluster job jar holds and a TaskManager runs: ingest, window,
- * tensor, model definition/inference/io, scoring, job, kafka, sink. Offline code trains,
- * evaluates, benchmarks, exports, serves the dashboard, runs locally or is the CLI: it may use
- * online code, never the other way round, and only offline code may touch ND4J, DL4J, JavaCPP or
- * ONNX Runtime (the bench's comparison).
- * The job jar's shade execution in pom.xml includes exactly the online packages, so a back-edge
- * here would be a class missing on the cluster ({@code job.JobJarITCase} checks the built jar).
+ * <p>Online code is what the cluster job jar holds and a TaskManager runs: ingest, window, tensor,
+ * model definition/inference/io, scoring, job, kafka, sink. Offline code trains, evaluates,
+ * benchmarks, exports, serves the dashboard, runs locally or is the CLI: it may use online code,
+ * never the other way round, and only offline code may touch ND4J, DL4J, JavaCPP or ONNX Runtime
+ * (the bench's comparison). The job jar's shade execution in pom.xml includes exactly the online
+ * packages, so a back-edge here would be a class missing on the cluster ({@code job.JobJarITCase}
+ * checks the built jar).
  */
 class ArchitectureTest {
   static final String[] ONLINE = {

@@ -1,11 +1,11 @@
 package io.streamae.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamae.model.training.Percentiles;
 import io.streamae.job.JobConfig;
 import io.streamae.job.JobOptions;
 import io.streamae.job.ScoringJobMain;
 import io.streamae.model.io.ModelBundle;
+import io.streamae.model.training.Percentiles;
 import io.streamae.scoring.ModelLoader;
 import io.streamae.tensor.TensorLayout;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +49,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ScoringJobMain#define}) over exactly those records ({@code kafka.stopping-offsets: latest}) and
  * reads the results back. The result topic is created with {@code message.timestamp.type:
  * LogAppendTime}, so each result's timestamp is when the broker received it. The figures are
- * readings ÷ (last result − first result); the steady rate, results per second over the second
- * half of the results (a new job's classes start cold); and readings ÷ the job's net run time
- * (task deployment and start-up included).
+ * readings ÷ (last result − first result); the steady rate, results per second over the second half
+ * of the results (a new job's classes start cold); and readings ÷ the job's net run time (task
+ * deployment and start-up included).
  *
  * <p>Runs where {@code StreamExecutionEnvironment.getExecutionEnvironment()} points: a local
  * MiniCluster with {@code java -cp target/streamae.jar}, the session cluster with {@code flink run}
@@ -90,7 +90,8 @@ public final class KafkaPipelineBenchmark {
       double produceSeconds,
       double jobSeconds,
       double firstToLastResultSeconds,
-      double secondHalfSeconds) implements Report {
+      double secondHalfSeconds)
+      implements Report {
 
     /** Readings per second from the first result to the last one. */
     public double readingsPerSecond() {
@@ -99,9 +100,9 @@ public final class KafkaPipelineBenchmark {
 
     /**
      * Results per second over the second half of the results (by append time): the job's steady
-     * rate once its classes are compiled, one result per reading at slide 1. A job's first
-     * seconds run cold: its classes are new to the JVM, and on 2 cores the JIT compilers took
-     * 17–27% of the CPU time of whole 200,000–600,000-reading runs.
+     * rate once its classes are compiled, one result per reading at slide 1. A job's first seconds
+     * run cold: its classes are new to the JVM, and on 2 cores the JIT compilers took 17–27% of the
+     * CPU time of whole 200,000–600,000-reading runs.
      */
     public double steadyReadingsPerSecond() {
       return (results - results / 2) / Math.max(1e-3, secondHalfSeconds);
@@ -185,12 +186,18 @@ public final class KafkaPipelineBenchmark {
     String deadLetters = "bench-dead-letters-" + suffix;
     jobArgs.addAll(
         List.of(
-            "--" + JobOptions.KAFKA_INPUT_TOPIC.key(), input,
-            "--" + JobOptions.KAFKA_OUTPUT_TOPIC.key(), output,
-            "--" + JobOptions.KAFKA_DEAD_LETTER_TOPIC.key(), deadLetters,
-            "--" + JobOptions.KAFKA_GROUP_ID.key(), "bench-" + suffix,
-            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
-            "--" + JobOptions.KAFKA_STOPPING_OFFSETS.key(), rate > 0 ? "none" : "latest"));
+            "--" + JobOptions.KAFKA_INPUT_TOPIC.key(),
+            input,
+            "--" + JobOptions.KAFKA_OUTPUT_TOPIC.key(),
+            output,
+            "--" + JobOptions.KAFKA_DEAD_LETTER_TOPIC.key(),
+            deadLetters,
+            "--" + JobOptions.KAFKA_GROUP_ID.key(),
+            "bench-" + suffix,
+            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(),
+            "earliest",
+            "--" + JobOptions.KAFKA_STOPPING_OFFSETS.key(),
+            rate > 0 ? "none" : "latest"));
     Configuration conf = ScoringJobMain.configuration(jobArgs.toArray(String[]::new));
     JobConfig config = JobConfig.from(conf);
     ModelBundle bundle = ModelLoader.load(config.modelPath());
@@ -212,7 +219,17 @@ public final class KafkaPipelineBenchmark {
           .get(60, TimeUnit.SECONDS);
       awaitLeaders(admin, List.of(input, output, deadLetters), Duration.ofSeconds(60));
       if (rate > 0) {
-        return atRate(conf, config, bundle.layout(), servers, input, output, partitions, sensors, readings, rate);
+        return atRate(
+            conf,
+            config,
+            bundle.layout(),
+            servers,
+            input,
+            output,
+            partitions,
+            sensors,
+            readings,
+            rate);
       }
 
       long produceStart = System.nanoTime();
@@ -247,24 +264,35 @@ public final class KafkaPipelineBenchmark {
 
   /** Event-to-result latency at a fixed input rate. */
   public record LatencyResult(
-      long readings, int sensors, int parallelism, double ratePerSecond, long results, double p50Ms, double p99Ms)
+      long readings,
+      int sensors,
+      int parallelism,
+      double ratePerSecond,
+      long results,
+      double p50Ms,
+      double p99Ms)
       implements Report {
     public String line() {
       return String.format(
           Locale.ROOT,
           "bench kafka-latency readings=%d sensors=%d parallelism=%d rate=%.0f results=%d p50_ms=%.0f p99_ms=%.0f",
-          readings, sensors, parallelism, ratePerSecond, results, p50Ms, p99Ms);
+          readings,
+          sensors,
+          parallelism,
+          ratePerSecond,
+          results,
+          p50Ms,
+          p99Ms);
     }
   }
 
   /**
-   * Starts the job on the empty input topic, then writes readings at {@code rate} per second,
-   * each stamped with the time it is sent, and reads the results as they come: a result's broker
-   * append time minus its window end (the send time of the window's last reading) is the
-   * event-to-result latency, producer and both topics included. The first half of the results is
-   * left out of the percentiles: a new job's classes start cold (C2 needs seconds for the vector
-   * kernel) and the backlog of those seconds drains only at the spare rate. The job is cancelled
-   * at the end.
+   * Starts the job on the empty input topic, then writes readings at {@code rate} per second, each
+   * stamped with the time it is sent, and reads the results as they come: a result's broker append
+   * time minus its window end (the send time of the window's last reading) is the event-to-result
+   * latency, producer and both topics included. The first half of the results is left out of the
+   * percentiles: a new job's classes start cold (C2 needs seconds for the vector kernel) and the
+   * backlog of those seconds drains only at the spare rate. The job is cancelled at the end.
    */
   private static LatencyResult atRate(
       Configuration conf,
@@ -295,17 +323,28 @@ public final class KafkaPipelineBenchmark {
       long[] latencies = readLatencies(servers, output, expected, sensors);
       long[] measured = Arrays.copyOfRange(latencies, latencies.length / 2, latencies.length);
       Arrays.sort(measured);
-      return new LatencyResult(readings, sensors, env.getParallelism(), rate, latencies.length,
-          Percentiles.ofSorted(measured, 50), Percentiles.ofSorted(measured, 99));
+      return new LatencyResult(
+          readings,
+          sensors,
+          env.getParallelism(),
+          rate,
+          latencies.length,
+          Percentiles.ofSorted(measured, 50),
+          Percentiles.ofSorted(measured, 99));
     } finally {
       job.cancel().get(1, TimeUnit.MINUTES);
     }
   }
 
-
   /** Like {@link #produce}, paced to {@code rate} per second and stamped with the send time. */
   private static void produceAtRate(
-      String servers, String topic, int partitions, TensorLayout layout, int sensors, long readings, double rate)
+      String servers,
+      String topic,
+      int partitions,
+      TensorLayout layout,
+      int sensors,
+      long readings,
+      double rate)
       throws Exception {
     Properties props = clientProperties(servers);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -330,7 +369,10 @@ public final class KafkaPipelineBenchmark {
         last[s] = ts;
         reading(json, s, step, ts, features);
         producer.send(
-            new ProducerRecord<>(topic, s % partitions, sensorId(s).getBytes(StandardCharsets.UTF_8),
+            new ProducerRecord<>(
+                topic,
+                s % partitions,
+                sensorId(s).getBytes(StandardCharsets.UTF_8),
                 json.toString().getBytes(StandardCharsets.UTF_8)),
             (metadata, exception) -> {
               if (exception != null) {
@@ -341,7 +383,8 @@ public final class KafkaPipelineBenchmark {
       producer.flush();
     }
     if (failed.get() > 0) {
-      throw new IllegalStateException(String.format("%s of %s readings could not be written", failed, readings));
+      throw new IllegalStateException(
+          String.format("%s of %s readings could not be written", failed, readings));
     }
   }
 
@@ -382,16 +425,11 @@ public final class KafkaPipelineBenchmark {
   }
 
   /**
-   * Sensor {@code s} to partition {@code s % partitions}, keyed, one reading a second of event
-   * time per sensor, interleaved, ending an hour ago; values are smooth sines per feature.
+   * Sensor {@code s} to partition {@code s % partitions}, keyed, one reading a second of event time
+   * per sensor, interleaved, ending an hour ago; values are smooth sines per feature.
    */
   private static void produce(
-      String servers,
-      String topic,
-      int partitions,
-      TensorLayout layout,
-      int sensors,
-      long readings)
+      String servers, String topic, int partitions, TensorLayout layout, int sensors, long readings)
       throws Exception {
     long perSensor = (readings + sensors - 1) / sensors;
     long t0 = System.currentTimeMillis() - 3_600_000L - perSensor * INTERVAL_MS;
@@ -469,13 +507,22 @@ public final class KafkaPipelineBenchmark {
     }
   }
 
-  /** Sensor {@code s}'s reading of step {@code step} at {@code ts} into {@code json}: smooth sines. */
-  private static void reading(StringBuilder json, int s, long step, long ts, List<String> features) {
+  /**
+   * Sensor {@code s}'s reading of step {@code step} at {@code ts} into {@code json}: smooth sines.
+   */
+  private static void reading(
+      StringBuilder json, int s, long step, long ts, List<String> features) {
     json.setLength(0);
-    json.append("{\"sensorId\":\"").append(sensorId(s)).append("\",\"ts\":").append(ts).append(",\"values\":{");
+    json.append("{\"sensorId\":\"")
+        .append(sensorId(s))
+        .append("\",\"ts\":")
+        .append(ts)
+        .append(",\"values\":{");
     for (int f = 0; f < features.size(); f++) {
       double phase = 2 * Math.PI * step / 24.0 + s + f;
-      json.append(f == 0 ? "\"" : ",\"").append(features.get(f)).append("\":")
+      json.append(f == 0 ? "\"" : ",\"")
+          .append(features.get(f))
+          .append("\":")
           .append(Float.toString((float) Math.sin(phase)));
     }
     json.append("}}");
@@ -531,13 +578,15 @@ public final class KafkaPipelineBenchmark {
   private static Properties consumerProperties(String servers) {
     Properties props = clientProperties(servers);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     return props;
   }
 
   /** Assigns every partition of {@code topic} and seeks to its beginning. */
-  private static List<TopicPartition> fromTheBeginning(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+  private static List<TopicPartition> fromTheBeginning(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
     List<TopicPartition> partitions =
         consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
             .map(p -> new TopicPartition(topic, p.partition()))

@@ -34,16 +34,17 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Keyed state per sensor, measured on the production job graph (heap state backend, parallelism
- * 2): {@code sensors} sensors send one window's worth of readings each, so every sensor holds a
- * full window buffer, a stored prediction and a calibrated error distribution. While the job idles
- * with that state, the benchmark records the heap in use after a full GC and takes a canonical
+ * Keyed state per sensor, measured on the production job graph (heap state backend, parallelism 2):
+ * {@code sensors} sensors send one window's worth of readings each, so every sensor holds a full
+ * window buffer, a stored prediction and a calibrated error distribution. While the job idles with
+ * that state, the benchmark records the heap in use after a full GC and takes a canonical
  * savepoint, whose size is the serialised state (what a checkpoint or RocksDB holds). Run twice
  * with different sensor counts in one JVM, the difference divided by the difference in sensors is
  * the cost of one more sensor, free of the fixed cost of Flink and the model.
  */
 public final class MemoryBenchmark {
   private static final AtomicLong WINDOWS = new AtomicLong();
+
   /** Windows ending at or before this event time are the sensors' first ones. */
   private static final AtomicLong FILL_END = new AtomicLong();
 
@@ -52,19 +53,25 @@ public final class MemoryBenchmark {
   /** Heap in use and savepoint size with {@code sensors} sensors' state loaded. */
   public record Point(int sensors, long heapBytes, long savepointBytes) {
     public String line() {
-      return String.format(Locale.ROOT, "bench memory sensors=%d heap_mb=%.1f savepoint_mb=%.1f",
-          sensors, heapBytes / 1e6, savepointBytes / 1e6);
+      return String.format(
+          Locale.ROOT,
+          "bench memory sensors=%d heap_mb=%.1f savepoint_mb=%.1f",
+          sensors,
+          heapBytes / 1e6,
+          savepointBytes / 1e6);
     }
   }
 
   /** Per-sensor cost between two points. */
   public static String perSensor(Point small, Point large) {
     double sensors = large.sensors() - small.sensors();
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "bench memory per_sensor heap_bytes=%.0f state_bytes=%.0f (from %d to %d sensors)",
         (large.heapBytes() - small.heapBytes()) / sensors,
         (large.savepointBytes() - small.savepointBytes()) / sensors,
-        small.sensors(), large.sensors());
+        small.sensors(),
+        large.sensors());
   }
 
   public static Point run(Path model, int sensors, Path work) throws Exception {
@@ -78,7 +85,8 @@ public final class MemoryBenchmark {
     conf.set(CoreOptions.DEFAULT_PARALLELISM, 2);
     // Savepoints to files: the default JobManager storage refuses state over 5 MB.
     conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
     long fill = (long) sensors * timesteps;
@@ -86,24 +94,35 @@ public final class MemoryBenchmark {
     // Readings of every sensor in turn, a minute apart; then a slow trickle of one sensor's
     // readings keeps the job (and its state) alive until it is cancelled.
     GeneratorFunction<Long, RawReading> readings = new RoundRobinReadings(sensors, features, fill);
-    var source = new DataGeneratorSource<>(readings, Long.MAX_VALUE, RateLimiterStrategy.noOp(),
-        TypeInformation.of(RawReading.class));
+    var source =
+        new DataGeneratorSource<>(
+            readings,
+            Long.MAX_VALUE,
+            RateLimiterStrategy.noOp(),
+            TypeInformation.of(RawReading.class));
 
     Configuration jobConf = PipelineBenchmark.generatedInput(model);
     // One window per sensor: the state of a sensor in steady state, at the cost of one scoring.
     jobConf.set(JobOptions.WINDOW_SLIDE, timesteps);
     jobConf.set(JobOptions.STATE_TTL, Duration.ofDays(1));
-    var outputs = new AnomalyDetectionJob(JobConfig.from(jobConf), bundle.layout())
-        .build(env.fromSource(source, WatermarkStrategy.noWatermarks(), "memory-source").setParallelism(1));
+    var outputs =
+        new AnomalyDetectionJob(JobConfig.from(jobConf), bundle.layout())
+            .build(
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "memory-source")
+                    .setParallelism(1));
     outputs.results().sinkTo(new CountingSink()).name("count-windows");
-    outputs.deadLetters().sinkTo(new PipelineBenchmark.DiscardSink<>()).name("discard-dead-letters");
+    outputs
+        .deadLetters()
+        .sinkTo(new PipelineBenchmark.DiscardSink<>())
+        .name("discard-dead-letters");
 
     JobClient job = env.executeAsync("bench-memory");
     try {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
       while (WINDOWS.get() < sensors) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(WINDOWS.get() + " of " + sensors + " windows after 30 minutes");
+          throw new IllegalStateException(
+              WINDOWS.get() + " of " + sensors + " windows after 30 minutes");
         }
         Thread.sleep(200);
       }
@@ -171,10 +190,16 @@ public final class MemoryBenchmark {
         sensor = 0;
         minute = index - fill + fill / sensors;
       }
-      StringBuilder sb = new StringBuilder(160).append("{\"sensorId\":\"sensor-").append(sensor)
-          .append("\",\"ts\":").append(T0 + minute * 60_000L).append(",\"values\":[");
+      StringBuilder sb =
+          new StringBuilder(160)
+              .append("{\"sensorId\":\"sensor-")
+              .append(sensor)
+              .append("\",\"ts\":")
+              .append(T0 + minute * 60_000L)
+              .append(",\"values\":[");
       for (int f = 0; f < features; f++) {
-        sb.append(f == 0 ? "" : ",").append(Math.round(Math.sin(minute * 0.1 + f + sensor) * 1000) / 1000.0);
+        sb.append(f == 0 ? "" : ",")
+            .append(Math.round(Math.sin(minute * 0.1 + f + sensor) * 1000) / 1000.0);
       }
       sb.append("]}");
       return new RawReading(sb.toString().getBytes(StandardCharsets.UTF_8), "bench", 0L);

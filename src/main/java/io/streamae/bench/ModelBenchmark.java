@@ -1,16 +1,16 @@
 package io.streamae.bench;
 
-import io.streamae.model.training.AutoencoderGraphFactory;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.inference.BatchInference;
 import io.streamae.model.inference.ForwardPath;
+import io.streamae.model.training.AutoencoderGraphFactory;
 import io.streamae.model.training.AutoencoderTrainer;
-import io.streamae.model.training.Nd4jForward;
 import io.streamae.model.training.Dl4jParameters;
 import io.streamae.model.training.EpochStats;
+import io.streamae.model.training.Nd4jForward;
 import io.streamae.model.training.TrainingData;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingResult;
@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Throughput of the model: forward passes (windows/s per batch size and thread count) and
- * training (windows/s). Each thread owns its {@link BatchInference}, as each Flink subtask does.
+ * Throughput of the model: forward passes (windows/s per batch size and thread count) and training
+ * (windows/s). Each thread owns its {@link BatchInference}, as each Flink subtask does.
  *
  * <p>Besides wall-clock windows/s each inference point reports windows per CPU-second of the
  * scoring threads ({@code cpu_windows_per_s}) and the 1-minute load average ({@code load}): on a
@@ -94,24 +94,32 @@ public final class ModelBenchmark {
   /** A network with the initial (seeded, untrained) weights of the spec. */
   public static AutoencoderNetwork randomNetwork(AutoencoderSpec spec, long seed) {
     var graph =
-        AutoencoderGraphFactory.create(spec, seed, AutoencoderGraphFactory.Optimizer.kerasAdam(), new double[] {1, 1});
+        AutoencoderGraphFactory.create(
+            spec, seed, AutoencoderGraphFactory.Optimizer.kerasAdam(), new double[] {1, 1});
     return AutoencoderNetwork.of(spec, Dl4jParameters.extract(graph, spec));
   }
 
   /** Forward-pass throughput with {@code threads} threads each scoring batches of {@code batch}. */
-  public static Point inference(Config config, int batch, int threads, double seconds) throws InterruptedException {
+  public static Point inference(Config config, int batch, int threads, double seconds)
+      throws InterruptedException {
     return inference(config, batch, threads, seconds, ForwardPath.AUTO);
   }
 
   /** As {@link #inference(Config, int, int, double)}, pinned to one forward path. */
-  public static Point inference(Config config, int batch, int threads, double seconds, ForwardPath path)
+  public static Point inference(
+      Config config, int batch, int threads, double seconds, ForwardPath path)
       throws InterruptedException {
     return inference(randomNetwork(config.spec(), 7), config.name(), batch, threads, seconds, path);
   }
 
   /** Forward-pass throughput of a given network. */
   public static Point inference(
-      AutoencoderNetwork network, String name, int batch, int threads, double seconds, ForwardPath path)
+      AutoencoderNetwork network,
+      String name,
+      int batch,
+      int threads,
+      double seconds,
+      ForwardPath path)
       throws InterruptedException {
     return measure(
         network,
@@ -136,7 +144,8 @@ public final class ModelBenchmark {
    * Runtime uses {@code threads} cores. Same windows, warm-up and timing loop as {@link
    * #inference}; as the operator threads are native, the CPU figure is the process's CPU time.
    */
-  public static Point onnx(AutoencoderNetwork network, String name, int batch, int threads, double seconds)
+  public static Point onnx(
+      AutoencoderNetwork network, String name, int batch, int threads, double seconds)
       throws InterruptedException {
     OnnxPath onnx = new OnnxPath(network, batch, threads);
     try {
@@ -275,9 +284,9 @@ public final class ModelBenchmark {
   }
 
   /**
-   * {@code bench ratio ... vector/onnx=1.23}: windows/s of each other path over ONNX Runtime's
-   * (the {@code onnx} point, else {@code onnx_sessions}), for points of one config, batch and
-   * thread count; empty without an ONNX point.
+   * {@code bench ratio ... vector/onnx=1.23}: windows/s of each other path over ONNX Runtime's (the
+   * {@code onnx} point, else {@code onnx_sessions}), for points of one config, batch and thread
+   * count; empty without an ONNX point.
    */
   public static java.util.Optional<String> ratio(List<Point> points) {
     Point onnx = points.stream().filter(p -> "onnx".equals(p.path())).findFirst().orElse(null);
@@ -308,7 +317,8 @@ public final class ModelBenchmark {
   }
 
   private static long processCpuNanos() {
-    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
         ? os.getProcessCpuTime()
         : 0;
   }
@@ -323,7 +333,8 @@ public final class ModelBenchmark {
       series[i] = (float) Math.sin(i * 0.05) + (float) random.nextGaussian() * 0.1f;
     }
     TrainingData data =
-        TrainingData.slidingWindows(series, rows, config.features(), config.timesteps(), config.horizon());
+        TrainingData.slidingWindows(
+            series, rows, config.features(), config.timesteps(), config.horizon());
     List<EpochStats> stats = new ArrayList<>();
     TrainingOptions options =
         TrainingOptions.builder()

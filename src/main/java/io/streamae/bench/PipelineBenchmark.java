@@ -1,6 +1,5 @@
 package io.streamae.bench;
 
-import io.streamae.model.training.Percentiles;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.AnomalyDetectionJob;
 import io.streamae.job.JobConfig;
@@ -9,8 +8,8 @@ import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.ModelMetadata;
+import io.streamae.model.training.Percentiles;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.ingest.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +46,23 @@ public final class PipelineBenchmark {
   private PipelineBenchmark() {}
 
   /** Measured figures. */
-  public record Result(long readings, long windows, int batchSize, double readingsPerSecond, double p50Ms, double p99Ms) {
+  public record Result(
+      long readings,
+      long windows,
+      int batchSize,
+      double readingsPerSecond,
+      double p50Ms,
+      double p99Ms) {
     public String line(String pipeline) {
-      return String.format(Locale.ROOT, "bench e2e pipeline=%s batch=%d readings=%d readings_per_s=%.0f p50_ms=%.1f p99_ms=%.1f",
-          pipeline, batchSize, readings, readingsPerSecond, p50Ms, p99Ms);
+      return String.format(
+          Locale.ROOT,
+          "bench e2e pipeline=%s batch=%d readings=%d readings_per_s=%.0f p50_ms=%.1f p99_ms=%.1f",
+          pipeline,
+          batchSize,
+          readings,
+          readingsPerSecond,
+          p50Ms,
+          p99Ms);
     }
   }
 
@@ -67,10 +79,23 @@ public final class PipelineBenchmark {
     double[] ones = new double[b.features()];
     Arrays.fill(ones, 1.0);
     ModelMetadata metadata =
-        new ModelMetadata(ModelBundle.FORMAT_VERSION, "bench-B", "1", java.time.Instant.now().toString(), spec, features,
+        new ModelMetadata(
+            ModelBundle.FORMAT_VERSION,
+            "bench-B",
+            "1",
+            java.time.Instant.now().toString(),
+            spec,
+            features,
             new ModelMetadata.Normalization(zeros, ones),
-            new ModelMetadata.Calibration("sigma", 3, "reconstruction", 1.0, new ModelMetadata.ErrorSummary(1, 0, 0, 0, 0, 0, 0)),
-            new ModelMetadata.Provenance("initial weights", "none", 0, 0, 0, 0, 0, 0, 0, 7, Map.of(), Map.of()), null);
+            new ModelMetadata.Calibration(
+                "sigma",
+                3,
+                "reconstruction",
+                1.0,
+                new ModelMetadata.ErrorSummary(1, 0, 0, 0, 0, 0, 0)),
+            new ModelMetadata.Provenance(
+                "initial weights", "none", 0, 0, 0, 0, 0, 0, 0, 7, Map.of(), Map.of()),
+            null);
     ModelBundle.of(metadata, network).write(file);
     return file;
   }
@@ -81,7 +106,8 @@ public final class PipelineBenchmark {
    * @param ratePerSecond readings per second, 0 = as fast as possible
    * @param batchSize {@code model.batch-size} of the scoring operator
    */
-  public static Result run(Path model, int sensors, long readings, double ratePerSecond, int parallelism, int batchSize)
+  public static Result run(
+      Path model, int sensors, long readings, double ratePerSecond, int parallelism, int batchSize)
       throws Exception {
     COUNT.set(0);
     FIRST.set(0);
@@ -97,14 +123,22 @@ public final class PipelineBenchmark {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
     GeneratorFunction<Long, RawReading> generator = new WallClockReadings(sensors, features);
-    RateLimiterStrategy limiter = ratePerSecond > 0 ? RateLimiterStrategy.perSecond(ratePerSecond) : RateLimiterStrategy.noOp();
-    var source = new DataGeneratorSource<>(generator, readings, limiter, TypeInformation.of(RawReading.class));
+    RateLimiterStrategy limiter =
+        ratePerSecond > 0
+            ? RateLimiterStrategy.perSecond(ratePerSecond)
+            : RateLimiterStrategy.noOp();
+    var source =
+        new DataGeneratorSource<>(
+            generator, readings, limiter, TypeInformation.of(RawReading.class));
 
     Configuration jobConf = generatedInput(model);
     jobConf.set(JobOptions.MODEL_BATCH_SIZE, batchSize);
     JobConfig config = JobConfig.from(jobConf);
-    var outputs = new AnomalyDetectionJob(config, bundle.layout())
-        .build(env.fromSource(source, WatermarkStrategy.noWatermarks(), "bench-source").setParallelism(1));
+    var outputs =
+        new AnomalyDetectionJob(config, bundle.layout())
+            .build(
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "bench-source")
+                    .setParallelism(1));
     outputs.results().sinkTo(new LatencySink()).name("latency-sink");
     outputs.deadLetters().sinkTo(new DiscardSink<>()).name("discard-dead-letters");
     env.execute("bench-e2e");
@@ -115,12 +149,18 @@ public final class PipelineBenchmark {
     double seconds = Math.max(1e-3, (LAST.get() - FIRST.get()) / 1e9);
     double windowsPerSecond = n / seconds;
     // One window per reading once every sensor's first window is full (slide 1).
-    return new Result(readings, n, batchSize, windowsPerSecond, Percentiles.ofSorted(sorted, 50) / 1000.0, Percentiles.ofSorted(sorted, 99) / 1000.0);
+    return new Result(
+        readings,
+        n,
+        batchSize,
+        windowsPerSecond,
+        Percentiles.ofSorted(sorted, 50) / 1000.0,
+        Percentiles.ofSorted(sorted, 99) / 1000.0);
   }
 
   /**
-   * Job options for a generator that sends each sensor's readings in order, stamped with any
-   * time: no out-of-orderness to wait for, no future-skew or gap limits.
+   * Job options for a generator that sends each sensor's readings in order, stamped with any time:
+   * no out-of-orderness to wait for, no future-skew or gap limits.
    */
   static Configuration generatedInput(Path model) {
     Configuration jobConf = new Configuration();
@@ -130,7 +170,6 @@ public final class PipelineBenchmark {
     jobConf.set(JobOptions.MAX_GAP, Duration.ofDays(365 * 1000L));
     return jobConf;
   }
-
 
   /** Records arrival latency of each result: now − event time of the window's last reading. */
   static final class LatencySink implements Sink<AnomalyRecord> {
@@ -185,8 +224,13 @@ public final class PipelineBenchmark {
       long now = System.currentTimeMillis();
       long ts = Math.max(now, last[sensor] + 1);
       last[sensor] = ts;
-      StringBuilder sb = new StringBuilder(160).append("{\"sensorId\":\"s-").append(sensor)
-          .append("\",\"ts\":").append(ts).append(",\"values\":[");
+      StringBuilder sb =
+          new StringBuilder(160)
+              .append("{\"sensorId\":\"s-")
+              .append(sensor)
+              .append("\",\"ts\":")
+              .append(ts)
+              .append(",\"values\":[");
       for (int f = 0; f < features; f++) {
         // Three decimals without java.util.Formatter, which would cost more than parsing them.
         sb.append(f == 0 ? "" : ",").append(Math.round(Math.sin(index * 0.01 + f) * 1000) / 1000.0);

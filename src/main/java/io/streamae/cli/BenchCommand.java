@@ -23,16 +23,31 @@ import picocli.CommandLine.Option;
       ""
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--seconds", defaultValue = "3", description = "measuring time per point (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "3",
+      description = "measuring time per point (default ${DEFAULT-VALUE})")
   double seconds;
 
-  @Option(names = "--configs", defaultValue = "A,B", split = ",", description = "model configs to measure, A and/or B (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--configs",
+      defaultValue = "A,B",
+      split = ",",
+      description = "model configs to measure, A and/or B (default ${DEFAULT-VALUE})")
   List<String> configs;
 
-  @Option(names = "--batches", defaultValue = "1,32,256", split = ",", description = "windows per forward pass to measure (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batches",
+      defaultValue = "1,32,256",
+      split = ",",
+      description = "windows per forward pass to measure (default ${DEFAULT-VALUE})")
   List<Integer> batches;
 
-  @Option(names = "--threads", defaultValue = "1,2", split = ",", description = "scoring threads to measure (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--threads",
+      defaultValue = "1,2",
+      split = ",",
+      description = "scoring threads to measure (default ${DEFAULT-VALUE})")
   List<Integer> threads;
 
   /** A forward path of the model, or ONNX Runtime running the same network. */
@@ -51,31 +66,62 @@ final class BenchCommand implements Callable<Integer> {
       names = "--paths",
       defaultValue = "AUTO,ONNX",
       split = ",",
-      description = "forward paths to compare: ${COMPLETION-CANDIDATES}; ONNX is the same network on ONNX Runtime, one session with --threads intra-op threads; ONNX_SESSIONS one single-threaded session per scoring thread (default ${DEFAULT-VALUE})")
+      description =
+          "forward paths to compare: ${COMPLETION-CANDIDATES}; ONNX is the same network on ONNX Runtime, one session with --threads intra-op threads; ONNX_SESSIONS one single-threaded session per scoring thread (default ${DEFAULT-VALUE})")
   List<Path> paths;
 
-  @Option(names = "--no-training", description = "skip the training measurement (default: measure it)")
+  @Option(
+      names = "--no-training",
+      description = "skip the training measurement (default: measure it)")
   boolean noTraining;
 
-  @Option(names = "--e2e", description = "instead: the whole job end to end (in-memory source → job → discarding sink), config B, slide 1")
+  @Option(
+      names = "--e2e",
+      description =
+          "instead: the whole job end to end (in-memory source → job → discarding sink), config B, slide 1")
   boolean e2e;
 
-  @Option(names = "--e2e-readings", defaultValue = "200000", description = "readings for --e2e (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--e2e-readings",
+      defaultValue = "200000",
+      description = "readings for --e2e (default ${DEFAULT-VALUE})")
   long e2eReadings;
 
-  @Option(names = "--e2e-rate", defaultValue = "0", split = ",", description = "readings/s for --e2e, 0 = as fast as possible; several values run several points (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--e2e-rate",
+      defaultValue = "0",
+      split = ",",
+      description =
+          "readings/s for --e2e, 0 = as fast as possible; several values run several points (default ${DEFAULT-VALUE})")
   List<Double> e2eRates;
 
-  @Option(names = "--e2e-warmup", defaultValue = "100000", description = "readings of an unreported run first, as fast as possible, so the JIT has compiled the job before a point is measured (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--e2e-warmup",
+      defaultValue = "100000",
+      description =
+          "readings of an unreported run first, as fast as possible, so the JIT has compiled the job before a point is measured (default ${DEFAULT-VALUE})")
   long e2eWarmup;
 
-  @Option(names = "--e2e-batch", defaultValue = "256", split = ",", description = "model.batch-size for --e2e; 1 = no batching; several values run several points (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--e2e-batch",
+      defaultValue = "256",
+      split = ",",
+      description =
+          "model.batch-size for --e2e; 1 = no batching; several values run several points (default ${DEFAULT-VALUE})")
   List<Integer> e2eBatches;
 
-  @Option(names = "--memory", description = "instead: keyed state per sensor on the job (heap backend), config B, at each --memory-sensors count")
+  @Option(
+      names = "--memory",
+      description =
+          "instead: keyed state per sensor on the job (heap backend), config B, at each --memory-sensors count")
   boolean memory;
 
-  @Option(names = "--memory-sensors", defaultValue = "10000,100000", split = ",", description = "sensor counts for --memory; the per-sensor line compares the first and the last (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--memory-sensors",
+      defaultValue = "10000,100000",
+      split = ",",
+      description =
+          "sensor counts for --memory; the per-sensor line compares the first and the last (default ${DEFAULT-VALUE})")
   List<Integer> memorySensors;
 
   @Override
@@ -83,14 +129,17 @@ final class BenchCommand implements Callable<Integer> {
     if (memory) {
       java.nio.file.Path work = java.nio.file.Files.createTempDirectory("bench-memory");
       try {
-        java.nio.file.Path model = io.streamae.bench.PipelineBenchmark.configBBundle(work.resolve("bench-B.sae"));
+        java.nio.file.Path model =
+            io.streamae.bench.PipelineBenchmark.configBBundle(work.resolve("bench-B.sae"));
         List<io.streamae.bench.MemoryBenchmark.Point> points = new java.util.ArrayList<>();
         for (int sensors : memorySensors) {
           points.add(io.streamae.bench.MemoryBenchmark.run(model, sensors, work));
           System.out.println(points.get(points.size() - 1).line());
         }
         if (points.size() > 1) {
-          System.out.println(io.streamae.bench.MemoryBenchmark.perSensor(points.get(0), points.get(points.size() - 1)));
+          System.out.println(
+              io.streamae.bench.MemoryBenchmark.perSensor(
+                  points.get(0), points.get(points.size() - 1)));
         }
       } finally {
         io.streamae.bench.MemoryBenchmark.delete(work);
@@ -101,22 +150,32 @@ final class BenchCommand implements Callable<Integer> {
       java.nio.file.Path model = java.nio.file.Files.createTempFile("bench-B", ".sae");
       io.streamae.bench.PipelineBenchmark.configBBundle(model);
       if (e2eWarmup > 0) {
-        var warm = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eWarmup, 0, 2, e2eBatches.get(0));
+        var warm =
+            io.streamae.bench.PipelineBenchmark.run(model, 100, e2eWarmup, 0, 2, e2eBatches.get(0));
         System.out.println("# warm-up, not a measurement: " + warm.line("memory"));
       }
       for (double rate : e2eRates) {
         for (int batch : e2eBatches) {
-          var result = io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);
-          System.out.println(result.line(rate > 0 ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate) : "memory"));
+          var result =
+              io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);
+          System.out.println(
+              result.line(
+                  rate > 0
+                      ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate)
+                      : "memory"));
         }
       }
       java.nio.file.Files.deleteIfExists(model);
       return 0;
     }
-    System.out.printf("# %s, %d cores, %s%n", System.getProperty("java.vm.name"),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+    System.out.printf(
+        "# %s, %d cores, %s%n",
+        System.getProperty("java.vm.name"),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"));
     for (String name : configs) {
-      ModelBenchmark.Config config = name.equalsIgnoreCase("A") ? ModelBenchmark.A : ModelBenchmark.B;
+      ModelBenchmark.Config config =
+          name.equalsIgnoreCase("A") ? ModelBenchmark.A : ModelBenchmark.B;
       AutoencoderNetwork network = ModelBenchmark.randomNetwork(config.spec(), 7);
       for (int batch : batches) {
         for (int t : threads) {
@@ -128,7 +187,12 @@ final class BenchCommand implements Callable<Integer> {
                     : path == Path.ONNX_SESSIONS
                         ? ModelBenchmark.onnxPerThread(network, config.name(), batch, t, seconds)
                         : ModelBenchmark.inference(
-                        network, config.name(), batch, t, seconds, ForwardPath.valueOf(path.name()));
+                            network,
+                            config.name(),
+                            batch,
+                            t,
+                            seconds,
+                            ForwardPath.valueOf(path.name()));
             points.add(point);
             System.out.println(point.line());
           }

@@ -32,14 +32,21 @@ final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--config", description = "YAML job file, e.g. jobs/scoring/job.yaml")
   Path config;
 
-  @Option(names = "--results", description = "results JSON-lines file to follow (default: output.path)")
+  @Option(
+      names = "--results",
+      description = "results JSON-lines file to follow (default: output.path)")
   Path results;
 
-  @Option(names = "--dead-letters", description = "dead-letter JSON-lines file to follow (default: output.dead-letter-path)")
+  @Option(
+      names = "--dead-letters",
+      description = "dead-letter JSON-lines file to follow (default: output.dead-letter-path)")
   Path deadLetters;
 
-  @Option(names = "--from", defaultValue = "committed",
-      description = "Kafka: where to start, committed (the group's offsets; earliest where none), earliest or latest (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--from",
+      defaultValue = "committed",
+      description =
+          "Kafka: where to start, committed (the group's offsets; earliest where none), earliest or latest (default ${DEFAULT-VALUE})")
   String from;
 
   @Mixin DashboardOptions dashboard;
@@ -73,10 +80,14 @@ final class DashboardCommand implements Callable<Integer> {
   /** Blocks until the JVM is asked to stop (Ctrl-C), then closes the dashboard. */
   static void serveUntilStopped(Dashboard d) throws InterruptedException {
     Thread main = Thread.currentThread();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      d.close();
-      main.interrupt();
-    }, "dashboard-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  d.close();
+                  main.interrupt();
+                },
+                "dashboard-stop"));
     try {
       Thread.currentThread().join();
     } catch (InterruptedException stopping) {

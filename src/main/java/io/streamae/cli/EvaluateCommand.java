@@ -42,49 +42,75 @@ import picocli.CommandLine.Unmatched;
 final class EvaluateCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--source", defaultValue = "files",
-      description = "files: the CSV series below --data; generator: the generated multivariate"
-          + " benchmark (FaultScenarios: drift, step, stuck, variance, spikes, decorrelation;"
-          + " label column 'label', first quarter of rows for training) (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--source",
+      defaultValue = "files",
+      description =
+          "files: the CSV series below --data; generator: the generated multivariate"
+              + " benchmark (FaultScenarios: drift, step, stuck, variance, spikes, decorrelation;"
+              + " label column 'label', first quarter of rows for training) (default ${DEFAULT-VALUE})")
   String source;
 
-  @Option(names = "--data", description = "directory of CSV series, NAB's layout; required with --source files (no default)")
+  @Option(
+      names = "--data",
+      description =
+          "directory of CSV series, NAB's layout; required with --source files (no default)")
   Path data;
 
-  @Option(names = "--machines", defaultValue = "8",
+  @Option(
+      names = "--machines",
+      defaultValue = "8",
       description = "--source generator: machines (default ${DEFAULT-VALUE})")
   int machines;
 
-  @Option(names = "--steps", defaultValue = "4000",
-      description = "--source generator: readings per machine, one a minute"
-          + " (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--steps",
+      defaultValue = "4000",
+      description =
+          "--source generator: readings per machine, one a minute" + " (default ${DEFAULT-VALUE})")
   int steps;
 
-  @Option(names = "--data-seed", defaultValue = "7",
+  @Option(
+      names = "--data-seed",
+      defaultValue = "7",
       description = "--source generator: seed of the generated data (default ${DEFAULT-VALUE})")
   long dataSeed;
 
-  @Option(names = "--labels", description = "NAB label windows JSON (e.g. combined_windows.json) (default: per-row --label-column)")
+  @Option(
+      names = "--labels",
+      description =
+          "NAB label windows JSON (e.g. combined_windows.json) (default: per-row --label-column)")
   Path labels;
 
-  @Option(names = "--out", defaultValue = "results",
+  @Option(
+      names = "--out",
+      defaultValue = "results",
       description = "results directory (default ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--detector", defaultValue = "streamae",
+  @Option(
+      names = "--detector",
+      defaultValue = "streamae",
       description = "detector name: results directory and file prefix (default ${DEFAULT-VALUE})")
   String detector;
 
-  @Option(names = "--train-fraction", defaultValue = "0.15",
+  @Option(
+      names = "--train-fraction",
+      defaultValue = "0.15",
       description = "train on this fraction of each series (default ${DEFAULT-VALUE})")
   double trainFraction;
 
-  @Option(names = "--train-max-rows", defaultValue = "750",
-      description = "cap on --train-fraction rows; 750 = NAB's probationary cap, so no model"
-          + " trains on rows NAB scores (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--train-max-rows",
+      defaultValue = "750",
+      description =
+          "cap on --train-fraction rows; 750 = NAB's probationary cap, so no model"
+              + " trains on rows NAB scores (default ${DEFAULT-VALUE})")
   int trainMaxRows;
 
-  @Option(names = "--train-rows", defaultValue = "0",
+  @Option(
+      names = "--train-rows",
+      defaultValue = "0",
       description = "train on exactly this many first rows instead (default: fraction)")
   int trainRows;
 
@@ -103,42 +129,61 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", description = "Adam learning rate (default 0.005)")
   Double learningRate;
 
-  @Option(names = "--mode",
+  @Option(
+      names = "--mode",
       description = "reconstruction, prediction or composite (default composite)")
   String mode;
 
-  @Option(names = "--seed", defaultValue = "42",
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
       description = "training seed (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--seeds", split = ",",
-      description = "several training seeds, e.g. 1,2,3: one evaluation each (results under"
-          + " OUT/NAME-seedN), then mean, spread and range of every score (default: --seed alone)")
+  @Option(
+      names = "--seeds",
+      split = ",",
+      description =
+          "several training seeds, e.g. 1,2,3: one evaluation each (results under"
+              + " OUT/NAME-seedN), then mean, spread and range of every score (default: --seed alone)")
   List<Long> seeds;
 
-  @Option(names = "--warmup-rows", defaultValue = "-1",
+  @Option(
+      names = "--warmup-rows",
+      defaultValue = "-1",
       description = "rows per series before scores are live (default: training rows + 100)")
   int warmupRows;
 
-  @Option(names = "--parallel", defaultValue = "2",
+  @Option(
+      names = "--parallel",
+      defaultValue = "2",
       description = "series evaluated at once, one ND4J thread each (default ${DEFAULT-VALUE})")
   int parallel;
 
-  @Option(names = "--separator", defaultValue = ",",
+  @Option(
+      names = "--separator",
+      defaultValue = ",",
       description = "CSV separator of multi-column files (default '${DEFAULT-VALUE}')")
   char separator;
 
-  @Option(names = "--timestamp-column", defaultValue = "timestamp",
+  @Option(
+      names = "--timestamp-column",
+      defaultValue = "timestamp",
       description = "time column of multi-column files (default ${DEFAULT-VALUE})")
   String timestampColumn;
 
-  @Option(names = "--label-column",
-      description = "per-row 0/1 label column of multi-column files; never given to the model (default: none)")
+  @Option(
+      names = "--label-column",
+      description =
+          "per-row 0/1 label column of multi-column files; never given to the model (default: none)")
   String labelColumn;
 
-  @Option(names = "--exclude-columns", split = ",",
-      description = "columns of multi-column files that are neither time, label nor feature"
-          + " (e.g. a second label-like column): never read (default: none)")
+  @Option(
+      names = "--exclude-columns",
+      split = ",",
+      description =
+          "columns of multi-column files that are neither time, label nor feature"
+              + " (e.g. a second label-like column): never read (default: none)")
   List<String> excludeColumns;
 
   @Unmatched List<String> overrides = new ArrayList<>();
@@ -151,15 +196,16 @@ final class EvaluateCommand implements Callable<Integer> {
     int fixedTrainRows = trainRows;
     if ("generator".equals(source)) {
       if (data != null || labels != null) {
-        throw new IllegalArgumentException("--source generator makes its own data: drop --data"
-            + " and --labels");
+        throw new IllegalArgumentException(
+            "--source generator makes its own data: drop --data" + " and --labels");
       }
       FaultScenarios scenarios = new FaultScenarios(machines, steps, 60_000L, dataSeed);
       dataDir = GeneratedBenchmark.write(scenarios, out.resolve("generated"));
       label = GeneratedBenchmark.LABEL_COLUMN;
       fixedTrainRows = fixedTrainRows > 0 ? fixedTrainRows : scenarios.normalPrefix();
-      System.out.printf("generated %d machines x %,d readings with %d faults in %s%n", machines,
-          steps, scenarios.faults().size(), dataDir);
+      System.out.printf(
+          "generated %d machines x %,d readings with %d faults in %s%n",
+          machines, steps, scenarios.faults().size(), dataDir);
     } else if (!"files".equals(source)) {
       throw new IllegalArgumentException(
           String.format("--source (%s) must be files or generator", source));
@@ -184,25 +230,31 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private EvaluationReport evaluate(Path dataDir, Path labelsFile, String label,
-      int fixedTrainRows, long seed, String detector) throws Exception {
+  private EvaluationReport evaluate(
+      Path dataDir, Path labelsFile, String label, int fixedTrainRows, long seed, String detector)
+      throws Exception {
     List<String> names = new ArrayList<>();
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
       names.addAll(List.of(o.names()));
     }
     Configuration job = ConfigLoader.load(null, overrides, names);
     Map<String, String> jobOptions = new LinkedHashMap<>(job.toMap());
-    NabEvaluation.Settings.Builder b = NabEvaluation.Settings.builder()
-        .detector(detector)
-        .trainFraction(trainFraction)
-        .trainMaxRows(trainMaxRows)
-        .trainRows(fixedTrainRows)
-        .seed(seed)
-        .warmupRows(warmupRows)
-        .parallel(parallel)
-        .jobOptions(jobOptions)
-        .format(new EvaluationSeries.Format(separator, timestampColumn, label,
-            excludeColumns == null ? Set.of() : Set.copyOf(excludeColumns)));
+    NabEvaluation.Settings.Builder b =
+        NabEvaluation.Settings.builder()
+            .detector(detector)
+            .trainFraction(trainFraction)
+            .trainMaxRows(trainMaxRows)
+            .trainRows(fixedTrainRows)
+            .seed(seed)
+            .warmupRows(warmupRows)
+            .parallel(parallel)
+            .jobOptions(jobOptions)
+            .format(
+                new EvaluationSeries.Format(
+                    separator,
+                    timestampColumn,
+                    label,
+                    excludeColumns == null ? Set.of() : Set.copyOf(excludeColumns)));
     if (timesteps != null) {
       b.timesteps(timesteps);
     }
@@ -224,10 +276,16 @@ final class EvaluateCommand implements Callable<Integer> {
     NabEvaluation.Settings settings = b.build();
     System.out.printf(
         "evaluating %s on %s (labels %s): T=%d hidden %s, %d epochs, seed %d, %d at once%n",
-        settings.detector(), dataDir, labelsFile == null ? "from label columns" : labelsFile,
-        settings.timesteps(), settings.hidden(), settings.epochs(), seed, settings.parallel());
-    EvaluationReport report = new NabEvaluation(settings)
-        .run(dataDir, labelsFile, out, line -> System.out.println(line));
+        settings.detector(),
+        dataDir,
+        labelsFile == null ? "from label columns" : labelsFile,
+        settings.timesteps(),
+        settings.hidden(),
+        settings.epochs(),
+        seed,
+        settings.parallel());
+    EvaluationReport report =
+        new NabEvaluation(settings).run(dataDir, labelsFile, out, line -> System.out.println(line));
     System.out.print(report.format());
     System.out.printf("%nresults: %s%n", out.resolve(settings.detector()).toAbsolutePath());
     return report;

@@ -19,32 +19,54 @@ import picocli.CommandLine.Option;
       ""
     })
 final class ExamplesCommand implements Callable<Integer> {
-  @Option(names = "--activation", defaultValue = "relu", description = "cell activation: relu (as the example) or tanh (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--activation",
+      defaultValue = "relu",
+      description = "cell activation: relu (as the example) or tanh (default ${DEFAULT-VALUE})")
   String activation;
 
-  @Option(names = "--epochs", defaultValue = "300", description = "training epochs (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--epochs",
+      defaultValue = "300",
+      description = "training epochs (default ${DEFAULT-VALUE})")
   int epochs;
 
-  @Option(names = "--seed", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
   @Override
   public Integer call() {
     CellActivation act = CellActivation.parse(activation);
-    System.out.printf(Locale.ROOT, "input:       %s%n", ReferenceExamples.numpy(ReferenceExamples.SEQUENCE));
+    System.out.printf(
+        Locale.ROOT, "input:       %s%n", ReferenceExamples.numpy(ReferenceExamples.SEQUENCE));
     double total = 0;
     for (var mode : io.streamae.model.definition.ModelMode.values()) {
       ReferenceExamples.Result r = ReferenceExamples.run(mode, act, seed, epochs);
       total += r.seconds();
-      System.out.printf(Locale.ROOT, "%n%s (LSTM(%d, %s), %d epochs, %.1f s)%n",
-          mode.name().toLowerCase(Locale.ROOT), ReferenceExamples.UNITS, activation, epochs, r.seconds());
+      System.out.printf(
+          Locale.ROOT,
+          "%n%s (LSTM(%d, %s), %d epochs, %.1f s)%n",
+          mode.name().toLowerCase(Locale.ROOT),
+          ReferenceExamples.UNITS,
+          activation,
+          epochs,
+          r.seconds());
       if (r.reconstruction().length > 0) {
-        System.out.printf(Locale.ROOT, "reconstruction: %s  max error %.4f%n",
-            ReferenceExamples.numpy(r.reconstruction()), maxError(r.reconstruction(), ReferenceExamples.SEQUENCE));
+        System.out.printf(
+            Locale.ROOT,
+            "reconstruction: %s  max error %.4f%n",
+            ReferenceExamples.numpy(r.reconstruction()),
+            maxError(r.reconstruction(), ReferenceExamples.SEQUENCE));
       }
       if (r.prediction().length > 0) {
-        System.out.printf(Locale.ROOT, "prediction:     %s  max error %.4f%n",
-            ReferenceExamples.numpy(r.prediction()), maxError(r.prediction(), ReferenceExamples.shifted()));
+        System.out.printf(
+            Locale.ROOT,
+            "prediction:     %s  max error %.4f%n",
+            ReferenceExamples.numpy(r.prediction()),
+            maxError(r.prediction(), ReferenceExamples.shifted()));
       }
     }
     System.out.printf(Locale.ROOT, "%ntotal training time %.1f s%n", total);

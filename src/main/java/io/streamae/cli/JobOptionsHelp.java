@@ -25,7 +25,8 @@ final class JobOptionsHelp {
     lines.add("");
     lines.add(heading);
     for (Field f : JobOptions.class.getDeclaredFields()) {
-      if (!Modifier.isStatic(f.getModifiers()) || !ConfigOption.class.isAssignableFrom(f.getType())) {
+      if (!Modifier.isStatic(f.getModifiers())
+          || !ConfigOption.class.isAssignableFrom(f.getType())) {
         continue;
       }
       ConfigOption<?> option;
@@ -39,12 +40,16 @@ final class JobOptionsHelp {
     }
     lines.add(String.format(Locale.ROOT, "  --%s<name> VALUE", JobOptions.KAFKA_PROPERTIES_PREFIX));
     lines.add("      Passed to every Kafka client (SASL, SSL, …).");
-    lines.add("  Flink's own options (--parallelism.default, --execution.checkpointing.interval, …)");
+    lines.add(
+        "  Flink's own options (--parallelism.default, --execution.checkpointing.interval, …)");
     lines.add("      are accepted too; a key that is neither StreamAE's nor Flink's is refused.");
     return lines.toArray(String[]::new);
   }
 
-  /** Words of {@code text} in lines of at most {@code width} columns, each starting with {@code indent}. */
+  /**
+   * Words of {@code text} in lines of at most {@code width} columns, each starting with {@code
+   * indent}.
+   */
   static List<String> wrap(String text, String indent, int width) {
     List<String> out = new ArrayList<>();
     StringBuilder line = new StringBuilder(indent);

@@ -32,8 +32,16 @@ final class ProgressBar implements TrainingListener, AutoCloseable {
     }
     lastDraw = now;
     double done = (epoch - 1 + (double) windowsDone / windows) / epochs;
-    out.printf(Locale.ROOT, "\repoch %3d/%d [%s] %,d/%,d windows, loss so far %.5f %s",
-        epoch, epochs, bar(done), windowsDone, windows, runningLoss, lastEpochLine);
+    out.printf(
+        Locale.ROOT,
+        "\repoch %3d/%d [%s] %,d/%,d windows, loss so far %.5f %s",
+        epoch,
+        epochs,
+        bar(done),
+        windowsDone,
+        windows,
+        runningLoss,
+        lastEpochLine);
     out.flush();
     drawn = true;
   }
@@ -44,18 +52,33 @@ final class ProgressBar implements TrainingListener, AutoCloseable {
       return;
     }
     long eta = s.eta().toSeconds();
-    lastEpochLine = String.format(Locale.ROOT, "| last epoch: val %s, %,.0f windows/s, ETA %02d:%02d ",
-        Double.isNaN(s.validationLoss()) ? "-" : String.format(Locale.ROOT, "%.5f", s.validationLoss()),
-        s.windowsPerSecond(), eta / 60, eta % 60);
-    out.printf(Locale.ROOT, "\repoch %3d/%d [%s] loss %.5f %s      ",
-        s.epoch(), s.epochs(), bar((double) s.epoch() / s.epochs()), s.trainLoss(), lastEpochLine);
+    lastEpochLine =
+        String.format(
+            Locale.ROOT,
+            "| last epoch: val %s, %,.0f windows/s, ETA %02d:%02d ",
+            Double.isNaN(s.validationLoss())
+                ? "-"
+                : String.format(Locale.ROOT, "%.5f", s.validationLoss()),
+            s.windowsPerSecond(),
+            eta / 60,
+            eta % 60);
+    out.printf(
+        Locale.ROOT,
+        "\repoch %3d/%d [%s] loss %.5f %s      ",
+        s.epoch(),
+        s.epochs(),
+        bar((double) s.epoch() / s.epochs()),
+        s.trainLoss(),
+        lastEpochLine);
     out.flush();
     drawn = true;
   }
 
   private static String bar(double fraction) {
     int filled = (int) Math.round(Math.min(1.0, fraction) * WIDTH);
-    return "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + " ".repeat(WIDTH - filled);
+    return "=".repeat(Math.max(0, filled - 1))
+        + (filled > 0 ? ">" : "")
+        + " ".repeat(WIDTH - filled);
   }
 
   /** Ends the bar's line, if one was drawn. */

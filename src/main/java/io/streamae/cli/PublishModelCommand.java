@@ -41,25 +41,36 @@ final class PublishModelCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "BUNDLE", description = "the model bundle file")
   Path bundle;
 
-  @Option(names = "--uri", paramLabel = "URI",
-      description = "where the job's task managers read the bundle (a path or s3://, hdfs://, … URI"
-          + " with the same bytes); default: the file's absolute path")
+  @Option(
+      names = "--uri",
+      paramLabel = "URI",
+      description =
+          "where the job's task managers read the bundle (a path or s3://, hdfs://, … URI"
+              + " with the same bytes); default: the file's absolute path")
   String uri;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "job file to take kafka.bootstrap-servers, model.updates-topic and"
-          + " kafka.properties.* from")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "job file to take kafka.bootstrap-servers, model.updates-topic and"
+              + " kafka.properties.* from")
   Path config;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
       description = "Kafka brokers (overrides the job file's kafka.bootstrap-servers)")
   String bootstrapServers;
 
-  @Option(names = "--topic", paramLabel = "TOPIC",
+  @Option(
+      names = "--topic",
+      paramLabel = "TOPIC",
       description = "model-updates topic (overrides the job file's model.updates-topic)")
   String topic;
 
-  @Option(names = "--print",
+  @Option(
+      names = "--print",
       description = "only print the update message (e.g. for kafka-console-producer); send nothing")
   boolean print;
 
@@ -72,7 +83,8 @@ final class PublishModelCommand implements Callable<Integer> {
       return StreamAeMain.EXIT_OK;
     }
     Configuration job = ConfigLoader.load(config, List.of());
-    String servers = bootstrapServers != null ? bootstrapServers : job.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
+    String servers =
+        bootstrapServers != null ? bootstrapServers : job.get(JobOptions.KAFKA_BOOTSTRAP_SERVERS);
     String target = topic != null ? topic : job.get(JobOptions.MODEL_UPDATES_TOPIC);
     if (servers == null || servers.isBlank()) {
       throw new IllegalArgumentException(
@@ -81,12 +93,14 @@ final class PublishModelCommand implements Callable<Integer> {
     }
     if (target == null || target.isBlank()) {
       throw new IllegalArgumentException(
-          "no topic: give --topic or a --config job file with " + JobOptions.MODEL_UPDATES_TOPIC.key());
+          "no topic: give --topic or a --config job file with "
+              + JobOptions.MODEL_UPDATES_TOPIC.key());
     }
     Properties props = new Properties();
     for (Map.Entry<String, String> e : job.toMap().entrySet()) {
       if (e.getKey().startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)) {
-        props.setProperty(e.getKey().substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
+        props.setProperty(
+            e.getKey().substring(JobOptions.KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
       }
     }
     props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.trim());
@@ -94,12 +108,18 @@ final class PublishModelCommand implements Callable<Integer> {
     props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
     props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "20000");
-    props.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.setProperty(
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.setProperty(
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       RecordMetadata sent =
           producer
-              .send(new ProducerRecord<>(target.trim(), update.modelId().getBytes(StandardCharsets.UTF_8), update.toJson()))
+              .send(
+                  new ProducerRecord<>(
+                      target.trim(),
+                      update.modelId().getBytes(StandardCharsets.UTF_8),
+                      update.toJson()))
               .get(60, TimeUnit.SECONDS);
       System.out.printf(
           Locale.ROOT,

@@ -1,8 +1,8 @@
 package io.streamae.cli;
 
+import io.streamae.dashboard.Dashboard;
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
-import io.streamae.dashboard.Dashboard;
 import io.streamae.job.JobOptions;
 import io.streamae.local.LocalRun;
 import io.streamae.model.io.UnusableInputException;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
-import org.apache.flink.configuration.CheckpointingOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -46,52 +46,77 @@ import picocli.CommandLine.Unmatched;
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML job file (nested or dotted keys), e.g. jobs/scoring/job.yaml; options on"
-          + " the command line override it. Default: none.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML job file (nested or dotted keys), e.g. jobs/scoring/job.yaml; options on"
+              + " the command line override it. Default: none.")
   Path config;
 
-  @Option(names = "--source", paramLabel = "KIND",
-      description = "source.kind: generator (synthetic machines with known faults), nab (the"
-          + " bundled NAB series) or file (--source.path, CSV or JSON lines). Default: generator.")
+  @Option(
+      names = "--source",
+      paramLabel = "KIND",
+      description =
+          "source.kind: generator (synthetic machines with known faults), nab (the"
+              + " bundled NAB series) or file (--source.path, CSV or JSON lines). Default: generator.")
   String source;
 
-  @Option(names = "--model", paramLabel = "PATH",
+  @Option(
+      names = "--model",
+      paramLabel = "PATH",
       description = "model.path: the model bundle. Default: the source's pre-trained demo model.")
   String model;
 
-  @Option(names = "--window-size", paramLabel = "N",
-      description = "window.size: readings per window; must equal the model's timesteps."
-          + " Default: the model's.")
+  @Option(
+      names = "--window-size",
+      paramLabel = "N",
+      description =
+          "window.size: readings per window; must equal the model's timesteps."
+              + " Default: the model's.")
   Integer windowSize;
 
-  @Option(names = "--window-slide", paramLabel = "N",
+  @Option(
+      names = "--window-slide",
+      paramLabel = "N",
       description = "window.slide: a new window every N readings of a sensor. Default: 1.")
   Integer windowSlide;
 
-  @Option(names = "--output", paramLabel = "PATH",
-      description = "output.path: results as JSON lines; dead letters go to dead-letters.jsonl"
-          + " beside it unless output.dead-letter-path is set."
-          + " Default: target/streamae-run/results.jsonl.")
+  @Option(
+      names = "--output",
+      paramLabel = "PATH",
+      description =
+          "output.path: results as JSON lines; dead letters go to dead-letters.jsonl"
+              + " beside it unless output.dead-letter-path is set."
+              + " Default: target/streamae-run/results.jsonl.")
   String output;
 
-  @Option(names = "--parallelism", paramLabel = "N",
+  @Option(
+      names = "--parallelism",
+      paramLabel = "N",
       description = "parallelism.default of the local job. Default: 2.")
   Integer parallelism;
 
-  @Option(names = "--retrain",
-      description = "Train the demo model on the source's normal prefix instead of using the"
-          + " pre-trained one.")
+  @Option(
+      names = "--retrain",
+      description =
+          "Train the demo model on the source's normal prefix instead of using the"
+              + " pre-trained one.")
   boolean retrain;
 
-  @Option(names = "--dashboard",
-      description = "Serve the live dashboard (http://localhost:8088) while the job runs, and"
-          + " after it until Ctrl-C. Default: off.")
+  @Option(
+      names = "--dashboard",
+      description =
+          "Serve the live dashboard (http://localhost:8088) while the job runs, and"
+              + " after it until Ctrl-C. Default: off.")
   boolean dashboard;
 
-  @Option(names = "--dashboard.rate", defaultValue = "100",
-      description = "With --dashboard: generator readings per second, so faults are seen as they"
-          + " begin; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--dashboard.rate",
+      defaultValue = "100",
+      description =
+          "With --dashboard: generator readings per second, so faults are seen as they"
+              + " begin; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
   double rate;
 
   @Mixin DashboardOptions dashboardOptions;
@@ -134,30 +159,48 @@ final class RunCommand implements Callable<Integer> {
       Path deadLetters = Paths.get(jobConfig.deadLetterPath());
       Files.deleteIfExists(results);
       Files.deleteIfExists(deadLetters);
-      page = Dashboard.onFiles(dashboardOptions.settings(), results, deadLetters,
-          jobConfig.scoring());
+      page =
+          Dashboard.onFiles(dashboardOptions.settings(), results, deadLetters, jobConfig.scoring());
       System.out.printf(Locale.ROOT, "dashboard: %s%n", page.url());
     }
     boolean terminal = System.console() != null;
     ProgressBar training = new ProgressBar(System.err, terminal);
-    LocalRun.Result result = new LocalRun(jobConfig, conf, System.out, retrain, System.err,
-        terminal, training, dashboard ? rate : 0).run();
+    LocalRun.Result result =
+        new LocalRun(
+                jobConfig,
+                conf,
+                System.out,
+                retrain,
+                System.err,
+                terminal,
+                training,
+                dashboard ? rate : 0)
+            .run();
     if (page != null) {
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "%nthe job has finished; the dashboard keeps serving at %s (Ctrl-C to stop)%n",
           page.url());
       DashboardCommand.serveUntilStopped(page);
     }
     if (result.windows() == 0) {
       if (result.readings() > 0 && result.deadLetters() >= result.readings()) {
-        throw new UnusableInputException(String.format(Locale.ROOT,
-            "no window scored: all %,d readings became dead letters %s (see %s)",
-            result.readings(), result.deadLetterReasons(), jobConfig.deadLetterPath()));
+        throw new UnusableInputException(
+            String.format(
+                Locale.ROOT,
+                "no window scored: all %,d readings became dead letters %s (see %s)",
+                result.readings(),
+                result.deadLetterReasons(),
+                jobConfig.deadLetterPath()));
       }
-      throw new UnusableInputException(String.format(Locale.ROOT,
-          "no window scored from %,d readings (%,d dead letters %s): no sensor had a whole window"
-              + " of usable readings",
-          result.readings(), result.deadLetters(), result.deadLetterReasons()));
+      throw new UnusableInputException(
+          String.format(
+              Locale.ROOT,
+              "no window scored from %,d readings (%,d dead letters %s): no sensor had a whole window"
+                  + " of usable readings",
+              result.readings(),
+              result.deadLetters(),
+              result.deadLetterReasons()));
     }
     return 0;
   }

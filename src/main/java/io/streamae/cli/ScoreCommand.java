@@ -2,10 +2,10 @@ package io.streamae.cli;
 
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
-import io.streamae.model.io.ModelBundle;
-import io.streamae.model.io.UnusableInputException;
 import io.streamae.model.io.HistoryData;
 import io.streamae.model.io.HistoryReader;
+import io.streamae.model.io.ModelBundle;
+import io.streamae.model.io.UnusableInputException;
 import io.streamae.scoring.HistoryScorer;
 import io.streamae.sink.RecordJson;
 import java.io.BufferedWriter;
@@ -48,32 +48,51 @@ import picocli.CommandLine.Unmatched;
 final class ScoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "BUNDLE",
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "BUNDLE",
       description = "Model bundle (.sae) to score with. Required.")
   Path model;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE",
-      description = "History file: CSV with a header, or JSON lines of readings; rows in any order."
-          + " Required.")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "History file: CSV with a header, or JSON lines of readings; rows in any order."
+              + " Required.")
   Path input;
 
-  @Option(names = "--output", defaultValue = "results.jsonl", paramLabel = "FILE",
+  @Option(
+      names = "--output",
+      defaultValue = "results.jsonl",
+      paramLabel = "FILE",
       description = "Where the result JSON lines go. Default: ${DEFAULT-VALUE}.")
   Path output;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "YAML job file whose scoring.* and window.slide options apply. Default: none.")
   Path config;
 
-  @Option(names = "--timestamp-column", paramLabel = "NAME",
+  @Option(
+      names = "--timestamp-column",
+      paramLabel = "NAME",
       description = "CSV time column. Default: timestamp, ts or time, whichever is present.")
   String timestampColumn;
 
-  @Option(names = "--sensor-column", paramLabel = "NAME",
+  @Option(
+      names = "--sensor-column",
+      paramLabel = "NAME",
       description = "CSV sensor id column. Default: sensorId if present, else one sensor.")
   String sensorColumn;
 
-  @Option(names = "--separator", defaultValue = ",", paramLabel = "CHAR",
+  @Option(
+      names = "--separator",
+      defaultValue = ",",
+      paramLabel = "CHAR",
       description = "CSV separator. Default: '${DEFAULT-VALUE}'.")
   char separator;
 
@@ -89,13 +108,16 @@ final class ScoreCommand implements Callable<Integer> {
     JobConfig job = JobConfig.from(conf);
     ModelBundle bundle = ModelBundle.read(model);
     List<String> features = bundle.layout().featureNames();
-    HistoryData history = new HistoryReader(timestampColumn, sensorColumn, features, separator).read(input);
+    HistoryData history =
+        new HistoryReader(timestampColumn, sensorColumn, features, separator).read(input);
     history.badRowReport(input.toString(), 10).forEach(System.out::println);
     history.requireWindow(input.toString(), bundle.layout().timesteps());
-    Map<String, long[]> perSensor = new TreeMap<>(); // windows, anomalous, warming up, above threshold
+    Map<String, long[]> perSensor =
+        new TreeMap<>(); // windows, anomalous, warming up, above threshold
     long scored;
     if (Files.isDirectory(output)) {
-      throw new IllegalArgumentException(String.format("output file %s is a directory, not a file", output));
+      throw new IllegalArgumentException(
+          String.format("output file %s is a directory, not a file", output));
     }
     if (output.toAbsolutePath().getParent() != null) {
       Files.createDirectories(output.toAbsolutePath().getParent());
@@ -124,16 +146,33 @@ final class ScoreCommand implements Callable<Integer> {
     if (scored == 0) {
       throw new UnusableInputException(String.format("no window scored from %s", input));
     }
-    System.out.printf(Locale.ROOT, "model %s: %,d windows scored from %s (%,d bad rows) → %s%n",
-        bundle.versionLabel(), scored, input, history.badRowCount(), output);
-    System.out.printf(Locale.ROOT, "  %-20s %9s %10s %11s %16s%n",
-        "sensor", "windows", "anomalous", "warming up", "above threshold");
-    perSensor.forEach((sensor, s) -> System.out.printf(Locale.ROOT, "  %-20s %,9d %,10d %,11d %,16d%n",
-        sensor, s[0], s[1], s[2], s[3]));
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
+        "model %s: %,d windows scored from %s (%,d bad rows) → %s%n",
+        bundle.versionLabel(),
+        scored,
+        input,
+        history.badRowCount(),
+        output);
+    System.out.printf(
+        Locale.ROOT,
+        "  %-20s %9s %10s %11s %16s%n",
+        "sensor",
+        "windows",
+        "anomalous",
+        "warming up",
+        "above threshold");
+    perSensor.forEach(
+        (sensor, s) ->
+            System.out.printf(
+                Locale.ROOT, "  %-20s %,9d %,10d %,11d %,16d%n", sensor, s[0], s[1], s[2], s[3]));
+    System.out.printf(
+        Locale.ROOT,
         "anomalous: per-sensor likelihood >= %s after %d warm-up windows; threshold %.5f: the"
             + " bundle's raw-error threshold%n",
-        job.scoring().alarmLikelihood(), job.scoring().warmupWindows(), bundle.threshold());
+        job.scoring().alarmLikelihood(),
+        job.scoring().warmupWindows(),
+        bundle.threshold());
     return 0;
   }
 }

@@ -86,8 +86,12 @@ public final class StreamAeMain implements Runnable {
               if (user) {
                 err.println("error: " + firstLine);
               } else {
-                err.printf(Locale.ROOT, "error: internal failure: %s%s%s%n",
-                    cause.getClass().getSimpleName(), firstLine.isEmpty() ? "" : ": ", firstLine);
+                err.printf(
+                    Locale.ROOT,
+                    "error: internal failure: %s%s%s%n",
+                    cause.getClass().getSimpleName(),
+                    firstLine.isEmpty() ? "" : ": ",
+                    firstLine);
               }
               if (verbose) {
                 ex.printStackTrace(err);
@@ -107,15 +111,27 @@ public final class StreamAeMain implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new StreamAeMain());
     String heading = "Job options (--key value or in the --config file; README: Configuration):";
-    cli.getSubcommands().get("run").getCommandSpec().usageMessage().footer(JobOptionsHelp.footer(heading));
-    cli.getSubcommands().get("evaluate").getCommandSpec().usageMessage()
+    cli.getSubcommands()
+        .get("run")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(JobOptionsHelp.footer(heading));
+    cli.getSubcommands()
+        .get("evaluate")
+        .getCommandSpec()
+        .usageMessage()
         .footer(JobOptionsHelp.footer("Job options (--key value; README: Configuration):"));
-    cli.getSubcommands().get("score").getCommandSpec().usageMessage()
+    cli.getSubcommands()
+        .get("score")
+        .getCommandSpec()
+        .usageMessage()
         .footer(JobOptionsHelp.footer("Job options (scoring.* and window.slide apply):"));
     return cli;
   }
 
-  /** Unknown options name the closest option of the command; other usage errors say what is wrong. */
+  /**
+   * Unknown options name the closest option of the command; other usage errors say what is wrong.
+   */
   private static int usageError(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     PrintWriter err = cmd.getErr();
@@ -124,13 +140,19 @@ public final class StreamAeMain implements Runnable {
     String firstUnknown =
         unmatched.stream().filter(a -> a.startsWith("-")).findFirst().orElse(null);
     if (firstUnknown != null) {
-      String option = firstUnknown.contains("=") ? firstUnknown.substring(0, firstUnknown.indexOf('=')) : firstUnknown;
+      String option =
+          firstUnknown.contains("=")
+              ? firstUnknown.substring(0, firstUnknown.indexOf('='))
+              : firstUnknown;
       List<String> names = new ArrayList<>();
       for (OptionSpec o : cmd.getCommandSpec().options()) {
         names.addAll(Arrays.asList(o.names()));
       }
       String best = JobKeys.closest(option, names);
-      err.printf(Locale.ROOT, "error: unknown option %s%s%n", option,
+      err.printf(
+          Locale.ROOT,
+          "error: unknown option %s%s%n",
+          option,
           best == null ? "" : "; did you mean " + best + "?");
     } else if (!unmatched.isEmpty()) {
       err.printf(Locale.ROOT, "error: unexpected argument '%s' for %s%n", unmatched.get(0), name);
@@ -142,7 +164,9 @@ public final class StreamAeMain implements Runnable {
     return EXIT_USAGE;
   }
 
-  /** The exception's message; the JDK's file exceptions say only the path, so the problem is added. */
+  /**
+   * The exception's message; the JDK's file exceptions say only the path, so the problem is added.
+   */
   private static String message(Throwable t) {
     if (t instanceof java.nio.file.NoSuchFileException e) {
       return String.format("%s does not exist", e.getFile());

@@ -18,14 +18,14 @@ import java.util.OptionalInt;
  *
  * <p>The fastest scoring kernel needs the incubating module {@code jdk.incubator.vector} in the
  * boot layer, which only {@code --add-modules} on the command line (or {@code JDK_JAVA_OPTIONS})
- * puts there: a JAR manifest can add exports and opens ({@code Add-Exports}, {@code Add-Opens})
- * but not modules, and a module cannot be added to the boot layer once the JVM runs. So {@code
- * java -jar target/streamae.jar ...} without the module starts the same command once more in a
- * child JVM with {@code --add-modules jdk.incubator.vector}, the same JVM options, class path,
- * arguments, standard streams and exit code (about 0.1 s of start-up). The child is marked with
- * {@value #RELAUNCHED}, so it never relaunches; {@code STREAMAE_RELAUNCH=false} turns the relaunch
- * off. When the module stays missing (relaunch off, or a runtime image without it), the CLI says
- * so once, with the flag to add, and scoring runs the plain-Java kernels.
+ * puts there: a JAR manifest can add exports and opens ({@code Add-Exports}, {@code Add-Opens}) but
+ * not modules, and a module cannot be added to the boot layer once the JVM runs. So {@code java
+ * -jar target/streamae.jar ...} without the module starts the same command once more in a child JVM
+ * with {@code --add-modules jdk.incubator.vector}, the same JVM options, class path, arguments,
+ * standard streams and exit code (about 0.1 s of start-up). The child is marked with {@value
+ * #RELAUNCHED}, so it never relaunches; {@code STREAMAE_RELAUNCH=false} turns the relaunch off.
+ * When the module stays missing (relaunch off, or a runtime image without it), the CLI says so
+ * once, with the flag to add, and scoring runs the plain-Java kernels.
  */
 final class VectorModule {
   static final String MODULE = "jdk.incubator.vector";
@@ -118,7 +118,8 @@ final class VectorModule {
     command.add(MODULE);
     command.add("-D" + RELAUNCHED + "=true");
     command.add("-cp");
-    command.add(String.join(File.pathSeparator, Arrays.asList(classPath.split(File.pathSeparator))));
+    command.add(
+        String.join(File.pathSeparator, Arrays.asList(classPath.split(File.pathSeparator))));
     command.add(StreamAeMain.class.getName());
     command.addAll(Arrays.asList(args));
     return Optional.of(command);

@@ -1,7 +1,6 @@
 package io.streamae.dashboard;
 
 import io.streamae.kafka.KafkaSettings;
-import io.streamae.job.JobConfig;
 import io.streamae.scoring.AnomalyLikelihood;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,29 +32,45 @@ public final class Dashboard implements AutoCloseable {
   private final String host;
 
   private Dashboard(Settings settings, AnomalyLikelihood.Settings scoring, String source) {
-    this.state = new FleetState(settings.maxSensors(), settings.historyPerSensor(),
-        alarmLevel(scoring), System::currentTimeMillis);
+    this.state =
+        new FleetState(
+            settings.maxSensors(),
+            settings.historyPerSensor(),
+            alarmLevel(scoring),
+            System::currentTimeMillis);
     this.server = DashboardServer.start(state, settings.host(), settings.port(), source);
     this.host = settings.host();
   }
 
-  /** Follows a results file and a dead-letter file (either may not exist yet) as they are written. */
-  public static Dashboard onFiles(Settings settings, Path results, Path deadLetters,
-      AnomalyLikelihood.Settings scoring) {
+  /**
+   * Follows a results file and a dead-letter file (either may not exist yet) as they are written.
+   */
+  public static Dashboard onFiles(
+      Settings settings, Path results, Path deadLetters, AnomalyLikelihood.Settings scoring) {
     Dashboard d = new Dashboard(settings, scoring, "results file " + results);
     Duration poll = Duration.ofMillis(200);
     d.followers.add(new JsonLinesTail(results, d.state::result, d.state::unreadable, poll));
     if (deadLetters != null) {
-      d.followers.add(new JsonLinesTail(deadLetters, d.state::deadLetterLine, () -> d.state.deadLetter("UNREADABLE"), poll));
+      d.followers.add(
+          new JsonLinesTail(
+              deadLetters, d.state::deadLetterLine, () -> d.state.deadLetter("UNREADABLE"), poll));
     }
     return d;
   }
 
   /** Follows the job's results and dead-letter topics. */
-  public static Dashboard onKafka(Settings settings, KafkaSettings kafka,
-      KafkaResultsFollower.From from, AnomalyLikelihood.Settings scoring) {
-    Dashboard d = new Dashboard(settings, scoring,
-        String.format("Kafka %s: %s, %s", kafka.bootstrapServers(), kafka.outputTopic(), kafka.deadLetterTopic()));
+  public static Dashboard onKafka(
+      Settings settings,
+      KafkaSettings kafka,
+      KafkaResultsFollower.From from,
+      AnomalyLikelihood.Settings scoring) {
+    Dashboard d =
+        new Dashboard(
+            settings,
+            scoring,
+            String.format(
+                "Kafka %s: %s, %s",
+                kafka.bootstrapServers(), kafka.outputTopic(), kafka.deadLetterTopic()));
     try {
       d.followers.add(new KafkaResultsFollower(kafka, from, d.state));
     } catch (RuntimeException e) {
@@ -66,8 +81,8 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * The anomaly score at which the job raises an alarm: the score of a likelihood of exactly
-   * {@code scoring.alarm-likelihood} on the job's scale.
+   * The anomaly score at which the job raises an alarm: the score of a likelihood of exactly {@code
+   * scoring.alarm-likelihood} on the job's scale.
    */
   public static double alarmLevel(AnomalyLikelihood.Settings scoring) {
     return AnomalyLikelihood.logScore(Math.log1p(-scoring.alarmLikelihood()));

@@ -54,33 +54,41 @@ public final class DashboardServer implements AutoCloseable {
   private DashboardServer(FleetState state, String host, int port, String source) {
     this.state = state;
     this.source = source;
-    this.app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.jetty.host = host;
-      config.jetty.port = port;
-      config.staticFiles.add(files -> {
-        files.hostedPath = "/";
-        files.directory = "/dashboard";
-        files.location = Location.CLASSPATH;
-      });
-      config.staticFiles.enableWebjars();
-      config.routes.get("/api/summary", ctx -> json(ctx, summary()));
-      config.routes.get("/api/fleet", this::fleet);
-      config.routes.get("/api/sensor/{id}", this::sensor);
-      config.routes.sse("/api/events", client -> {
-        client.keepAlive();
-        client.onClose(() -> clients.remove(client));
-        clients.add(client);
-        client.sendEvent("update", summary().toString());
-      });
-    });
+    this.app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.jetty.host = host;
+              config.jetty.port = port;
+              config.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/";
+                    files.directory = "/dashboard";
+                    files.location = Location.CLASSPATH;
+                  });
+              config.staticFiles.enableWebjars();
+              config.routes.get("/api/summary", ctx -> json(ctx, summary()));
+              config.routes.get("/api/fleet", this::fleet);
+              config.routes.get("/api/sensor/{id}", this::sensor);
+              config.routes.sse(
+                  "/api/events",
+                  client -> {
+                    client.keepAlive();
+                    client.onClose(() -> clients.remove(client));
+                    clients.add(client);
+                    client.sendEvent("update", summary().toString());
+                  });
+            });
     app.start();
-    this.pusher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dashboard-push");
-      t.setDaemon(true);
-      return t;
-    });
-    pusher.scheduleWithFixedDelay(this::push, PUSH_INTERVAL_MS, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    this.pusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "dashboard-push");
+              t.setDaemon(true);
+              return t;
+            });
+    pusher.scheduleWithFixedDelay(
+        this::push, PUSH_INTERVAL_MS, PUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -134,7 +142,8 @@ public final class DashboardServer implements AutoCloseable {
     int points = intParam(ctx, "points", 600, 2, MAX_POINTS);
     ObjectNode sensor = state.sensor(ctx.pathParam("id"), points);
     if (sensor == null) {
-      ctx.status(404).contentType("application/json")
+      ctx.status(404)
+          .contentType("application/json")
           .result("{\"error\":\"sensor not held (never seen, or evicted)\"}");
     } else {
       json(ctx, sensor);

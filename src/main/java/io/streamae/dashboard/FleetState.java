@@ -20,10 +20,10 @@ import java.util.function.LongSupplier;
 /**
  * The dashboard's picture of the fleet, bounded by design.
  *
- * <p>Place: between the followers ({@link JsonLinesTail}, {@link KafkaResultsFollower}) and the
- * web server. Input: result JSON (the job's result records) and dead-letter reasons. Output: JSON
- * views for the page — a summary, a page of the fleet sorted by what needs attention, and one
- * sensor's recent windows. Bounds:
+ * <p>Place: between the followers ({@link JsonLinesTail}, {@link KafkaResultsFollower}) and the web
+ * server. Input: result JSON (the job's result records) and dead-letter reasons. Output: JSON views
+ * for the page — a summary, a page of the fleet sorted by what needs attention, and one sensor's
+ * recent windows. Bounds:
  *
  * <ol>
  *   <li>at most {@code historyPerSensor} windows per sensor (the oldest are dropped);
@@ -72,9 +72,10 @@ public final class FleetState {
    */
   public FleetState(int maxSensors, int historyPerSensor, double alarmLevel, LongSupplier clock) {
     if (maxSensors < 1 || historyPerSensor < 2) {
-      throw new IllegalArgumentException(String.format(
-          "dashboard needs at least 1 sensor and 2 windows per sensor, got %s and %s",
-          maxSensors, historyPerSensor));
+      throw new IllegalArgumentException(
+          String.format(
+              "dashboard needs at least 1 sensor and 2 windows per sensor, got %s and %s",
+              maxSensors, historyPerSensor));
     }
     this.maxSensors = maxSensors;
     this.historyPerSensor = historyPerSensor;
@@ -149,7 +150,10 @@ public final class FleetState {
 
   private synchronized void result(JsonNode r) {
     version++;
-    if (r == null || !r.isObject() || !r.path("sensorId").isTextual() || !r.path("windowEnd").canConvertToLong()) {
+    if (r == null
+        || !r.isObject()
+        || !r.path("sensorId").isTextual()
+        || !r.path("windowEnd").canConvertToLong()) {
       unreadable++;
       return;
     }
@@ -201,10 +205,19 @@ public final class FleetState {
       }
     }
     boolean anomalous = r.path("anomalous").asBoolean(false);
-    byte flags = (byte) ((anomalous ? SensorHistory.ANOMALOUS : 0)
-        | (r.path("warmingUp").asBoolean(false) ? SensorHistory.WARMING_UP : 0));
-    s.history.add(windowEnd, number(r.get("anomalyScore")), number(r.get("reconstructionError")),
-        number(r.get("predictionError")), flags, values, expected, errors);
+    byte flags =
+        (byte)
+            ((anomalous ? SensorHistory.ANOMALOUS : 0)
+                | (r.path("warmingUp").asBoolean(false) ? SensorHistory.WARMING_UP : 0));
+    s.history.add(
+        windowEnd,
+        number(r.get("anomalyScore")),
+        number(r.get("reconstructionError")),
+        number(r.get("predictionError")),
+        flags,
+        values,
+        expected,
+        errors);
     s.modelVersion = r.path("modelVersion").asText(null);
     s.threshold = number(r.get("threshold"));
     s.windows++;
@@ -230,7 +243,10 @@ public final class FleetState {
     String reason;
     try {
       JsonNode node = JSON.readTree(json);
-      reason = node != null && node.path("reason").isTextual() ? node.get("reason").asText() : "UNREADABLE";
+      reason =
+          node != null && node.path("reason").isTextual()
+              ? node.get("reason").asText()
+              : "UNREADABLE";
     } catch (IOException e) {
       reason = "UNREADABLE";
     }
@@ -332,7 +348,8 @@ public final class FleetState {
    */
   private static final Comparator<Sensor> ATTENTION =
       Comparator.comparing((Sensor s) -> !s.alarming())
-          .thenComparing((Sensor s) -> s.alarming() ? Long.MIN_VALUE : s.recentAlarm(),
+          .thenComparing(
+              (Sensor s) -> s.alarming() ? Long.MIN_VALUE : s.recentAlarm(),
               Comparator.reverseOrder())
           .thenComparing(Sensor::score, Comparator.reverseOrder())
           .thenComparing(s -> s.id);
@@ -532,8 +549,9 @@ public final class FleetState {
       int to = (int) ((long) (b + 1) * size / maxPoints);
       int best = from;
       for (int i = from; i < to; i++) {
-        boolean better = h.anomalous(i) && !h.anomalous(best)
-            || h.anomalous(i) == h.anomalous(best) && h.score(i) > h.score(best);
+        boolean better =
+            h.anomalous(i) && !h.anomalous(best)
+                || h.anomalous(i) == h.anomalous(best) && h.score(i) > h.score(best);
         if (better) {
           best = i;
         }

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a JSON-lines file that is still being written, like {@code tail -F}: hands every
- * complete line to a consumer, waits for a line's end before passing it on (a writer flushes in
- * blocks, mid-line), waits for a file that does not exist yet, and starts from the top again when
- * the file is truncated or replaced (a new local run rewrites its results file).
+ * Follows a JSON-lines file that is still being written, like {@code tail -F}: hands every complete
+ * line to a consumer, waits for a line's end before passing it on (a writer flushes in blocks,
+ * mid-line), waits for a file that does not exist yet, and starts from the top again when the file
+ * is truncated or replaced (a new local run rewrites its results file).
  *
  * <p>A line longer than {@link #MAX_LINE_BYTES} is skipped and reported through {@code tooLong},
  * never buffered without bound.
@@ -88,7 +88,8 @@ public final class JsonLinesTail implements AutoCloseable {
       return false;
     }
     Object key = attributes.fileKey();
-    if (attributes.size() < position || (key != null && !Objects.equals(key, fileKey) && fileKey != null)) {
+    if (attributes.size() < position
+        || (key != null && !Objects.equals(key, fileKey) && fileKey != null)) {
       // Truncated or replaced: a new file, read from its start.
       position = 0;
       partial.reset();

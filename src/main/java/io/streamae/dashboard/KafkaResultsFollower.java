@@ -1,7 +1,6 @@
 package io.streamae.dashboard;
 
 import io.streamae.kafka.KafkaSettings;
-import io.streamae.job.JobConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * kafka.dead-letter-topic} are counted by their {@code reason} header. Consumer group {@code
  * <kafka.group-id>-dashboard}, {@code isolation.level=read_committed} unless {@code
  * kafka.properties.isolation.level} says otherwise (an exactly-once job's aborted output never
- * shows). Every two seconds the results' consumer lag (records behind the end) is published as
- * the page's input lag.
+ * shows). Every two seconds the results' consumer lag (records behind the end) is published as the
+ * page's input lag.
  */
 public final class KafkaResultsFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaResultsFollower.class);
@@ -57,8 +56,12 @@ public final class KafkaResultsFollower implements AutoCloseable {
     this.consumer = new KafkaConsumer<>(properties(kafka));
     this.thread = new Thread(this::follow, "dashboard-kafka");
     thread.setDaemon(true);
-    LOG.info("following {} and {} on {} as group {}", kafka.outputTopic(), kafka.deadLetterTopic(),
-        kafka.bootstrapServers(), groupId(kafka));
+    LOG.info(
+        "following {} and {} on {} as group {}",
+        kafka.outputTopic(),
+        kafka.deadLetterTopic(),
+        kafka.bootstrapServers(),
+        groupId(kafka));
     thread.start();
   }
 
@@ -74,14 +77,16 @@ public final class KafkaResultsFollower implements AutoCloseable {
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(kafka));
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return props;
   }
 
   private void follow() {
     long nextLag = 0;
     try {
-      consumer.subscribe(List.of(kafka.outputTopic(), kafka.deadLetterTopic()),
+      consumer.subscribe(
+          List.of(kafka.outputTopic(), kafka.deadLetterTopic()),
           new ConsumerRebalanceListener() {
             private boolean first = true;
 
@@ -105,8 +110,10 @@ public final class KafkaResultsFollower implements AutoCloseable {
             state.result(record.value());
           } else {
             Header reason = record.headers().lastHeader("reason");
-            state.deadLetter(reason == null || reason.value() == null
-                ? null : new String(reason.value(), StandardCharsets.UTF_8));
+            state.deadLetter(
+                reason == null || reason.value() == null
+                    ? null
+                    : new String(reason.value(), StandardCharsets.UTF_8));
           }
         }
         if (System.nanoTime() - nextLag > 0) {
@@ -128,8 +135,8 @@ public final class KafkaResultsFollower implements AutoCloseable {
   /** Records of the results topic not yet read; -1 while nothing is assigned. */
   private long lag() {
     Set<TopicPartition> assigned = consumer.assignment();
-    List<TopicPartition> results = assigned.stream()
-        .filter(p -> p.topic().equals(kafka.outputTopic())).toList();
+    List<TopicPartition> results =
+        assigned.stream().filter(p -> p.topic().equals(kafka.outputTopic())).toList();
     if (results.isEmpty()) {
       return -1;
     }

@@ -45,8 +45,15 @@ final class SensorHistory {
    * @param values the window's last reading, or NaN per feature when the record has none
    * @param expected the model's earlier prediction for that reading's time, NaN when none
    */
-  void add(long windowEnd, double windowScore, double recError, double predError, byte flag,
-      float[] lastValues, float[] expectedValues, float[] errors) {
+  void add(
+      long windowEnd,
+      double windowScore,
+      double recError,
+      double predError,
+      byte flag,
+      float[] lastValues,
+      float[] expectedValues,
+      float[] errors) {
     if (size == ts.length && size < capacity) {
       grow();
     }
@@ -152,7 +159,11 @@ final class SensorHistory {
 
   @Override
   public String toString() {
-    return String.format("SensorHistory[%d of %d, features %d, ts %s]", size, capacity, features,
+    return String.format(
+        "SensorHistory[%d of %d, features %d, ts %s]",
+        size,
+        capacity,
+        features,
         size == 0 ? "-" : ts(0) + ".." + ts(size - 1) + " " + Arrays.toString(new int[] {head}));
   }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * What an evaluation found: NAB profile scores overall and per category, window detections,
- * false alarms, lead times and row-level alarm metrics.
+ * What an evaluation found: NAB profile scores overall and per category, window detections, false
+ * alarms, lead times and row-level alarm metrics.
  *
  * <p>Input: the per-series runs of {@link NabEvaluation} and the labels. Output: this record and
  * its {@link #format()} text, which the {@code evaluate} command prints. NAB scores use each
@@ -41,8 +41,8 @@ public record EvaluationReport(
       NabProfile profile, double rawScore, double normalisedScore, NabScorer.Counts counts) {}
 
   /** Row-level confusion counts of the job's decisions against row labels. */
-  public record RowMetrics(long truePositives, long falsePositives, long falseNegatives,
-      long trueNegatives) {
+  public record RowMetrics(
+      long truePositives, long falsePositives, long falseNegatives, long trueNegatives) {
     public double precision() {
       return ratio(truePositives, truePositives + falsePositives);
     }
@@ -89,9 +89,10 @@ public record EvaluationReport(
         continue;
       }
       anyLabels = true;
-      List<NabScorer.IndexWindow> index = windows != null && s.rowLabels() == null
-          ? NabScorer.toIndexWindows(s.name(), s.timestampsMs(), windows)
-          : runs(rowLabels);
+      List<NabScorer.IndexWindow> index =
+          windows != null && s.rowLabels() == null
+              ? NabScorer.toIndexWindows(s.name(), s.timestampsMs(), windows)
+              : runs(rowLabels);
       corpus.add(new NabScorer.Series(s.name(), s.timestampsMs(), run.scores(), index));
       for (int i = 0; i < rowLabels.length; i++) {
         boolean alarm = run.alarms()[i];
@@ -110,8 +111,8 @@ public record EvaluationReport(
     if (labels == null) {
       // Row labels from label columns: the row-level metrics are the benchmark's own; NAB's
       // window scores would be a metric of another benchmark.
-      return new EvaluationReport(detector, List.copyOf(runs), null, Map.of(),
-          new RowMetrics(tp, fp, fn, tn), seconds);
+      return new EvaluationReport(
+          detector, List.copyOf(runs), null, Map.of(), new RowMetrics(tp, fp, fn, tn), seconds);
     }
     NabScorer.Result nab = NabScorer.score(corpus);
     Map<String, List<CategoryScore>> categories = new LinkedHashMap<>();
@@ -133,13 +134,14 @@ public record EvaluationReport(
         int windows = counts.windows();
         double nullScore = -p.profile().fnWeight() * windows;
         double perfect = p.profile().tpWeight() * windows;
-        scores.add(new CategoryScore(
-            p.profile(), raw, NabScorer.normalise(raw, nullScore, perfect), counts));
+        scores.add(
+            new CategoryScore(
+                p.profile(), raw, NabScorer.normalise(raw, nullScore, perfect), counts));
       }
       categories.put(category, List.copyOf(scores));
     }
-    return new EvaluationReport(detector, List.copyOf(runs), nab, categories,
-        new RowMetrics(tp, fp, fn, tn), seconds);
+    return new EvaluationReport(
+        detector, List.copyOf(runs), nab, categories, new RowMetrics(tp, fp, fn, tn), seconds);
   }
 
   /** Maximal runs of label 1 as windows. */
@@ -162,8 +164,14 @@ public record EvaluationReport(
   public String format() {
     StringBuilder out = new StringBuilder();
     long rowsTotal = runs.stream().mapToLong(r -> r.series().rows()).sum();
-    out.append(String.format(Locale.ROOT, "%n%s: %d series, %,d rows in %.1f s%n", detector,
-        runs.size(), rowsTotal, seconds));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n%s: %d series, %,d rows in %.1f s%n",
+            detector,
+            runs.size(),
+            rowsTotal,
+            seconds));
     if (nab == null && rows == null) {
       out.append("no labels: results written, nothing to score\n");
       return out.toString();
@@ -173,70 +181,102 @@ public record EvaluationReport(
       out.append(rowMetrics());
       return out.toString();
     }
-    out.append(String.format(Locale.ROOT, "%nNAB scores (threshold optimised per profile over"
-        + " the corpus)%n"));
-    out.append(String.format(Locale.ROOT, "%-34s %9s %9s %9s%n", "", "standard", "low_FP",
-        "low_FN"));
+    out.append(
+        String.format(
+            Locale.ROOT, "%nNAB scores (threshold optimised per profile over" + " the corpus)%n"));
+    out.append(
+        String.format(Locale.ROOT, "%-34s %9s %9s %9s%n", "", "standard", "low_FP", "low_FN"));
     out.append(line("overall", nab.profiles().stream().map(p -> p.normalisedScore()).toList()));
     for (Map.Entry<String, List<CategoryScore>> e : categories.entrySet()) {
-      out.append(line(e.getKey(), e.getValue().stream().map(CategoryScore::normalisedScore)
-          .toList()));
+      out.append(
+          line(e.getKey(), e.getValue().stream().map(CategoryScore::normalisedScore).toList()));
     }
     for (NabScorer.ProfileScore p : nab.profiles()) {
       NabScorer.Counts c = p.counts();
       OptionalDouble lead = p.meanLeadTimeMs();
-      out.append(String.format(Locale.ROOT,
-          "%n%-19s threshold %.4f (tail p %.1e): windows detected %d of %d, missed %d;"
-              + " false alarms %d rows; mean lead time %s",
-          p.profile().nabName(), p.threshold(), AnomalyLikelihood.tailOfScore(p.threshold()),
-          c.windowsDetected(), c.windows(),
-          c.windowsMissed(), c.falsePositives(),
-          lead.isPresent() ? duration(lead.getAsDouble()) : "-"));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n%-19s threshold %.4f (tail p %.1e): windows detected %d of %d, missed %d;"
+                  + " false alarms %d rows; mean lead time %s",
+              p.profile().nabName(),
+              p.threshold(),
+              AnomalyLikelihood.tailOfScore(p.threshold()),
+              c.windowsDetected(),
+              c.windows(),
+              c.windowsMissed(),
+              c.falsePositives(),
+              lead.isPresent() ? duration(lead.getAsDouble()) : "-"));
     }
     out.append(String.format(Locale.ROOT, "%n%nper category at the standard threshold:%n"));
     for (Map.Entry<String, List<CategoryScore>> e : categories.entrySet()) {
       NabScorer.Counts c = e.getValue().get(0).counts();
-      out.append(String.format(Locale.ROOT,
-          "  %-32s windows %d/%d detected, false alarms %d rows%n", e.getKey(),
-          c.windowsDetected(), c.windows(), c.falsePositives()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-32s windows %d/%d detected, false alarms %d rows%n",
+              e.getKey(),
+              c.windowsDetected(),
+              c.windows(),
+              c.falsePositives()));
     }
     NabScorer.ProfileScore standard = nab.profile(NabProfile.STANDARD);
-    out.append(String.format(Locale.ROOT, "%nper series at the standard threshold"
-        + " (trained on / unscored rows):%n"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nper series at the standard threshold" + " (trained on / unscored rows):%n"));
     Map<String, NabEvaluation.SeriesRun> byName = new LinkedHashMap<>();
     runs.forEach(r -> byName.put(r.series().name(), r));
     for (NabScorer.SeriesScore s : standard.series()) {
       NabEvaluation.SeriesRun run = byName.get(s.name());
       StringBuilder w = new StringBuilder();
       for (NabScorer.WindowOutcome o : s.windows()) {
-        w.append(o.detected()
-            ? String.format(Locale.ROOT, " [hit, %s ahead]", duration(o.leadTimeMs().getAsLong()))
-            : o.scorable() ? " [missed]" : " [in probation]");
+        w.append(
+            o.detected()
+                ? String.format(
+                    Locale.ROOT, " [hit, %s ahead]", duration(o.leadTimeMs().getAsLong()))
+                : o.scorable() ? " [missed]" : " [in probation]");
       }
-      out.append(String.format(Locale.ROOT, "  %-56s %4d/%3d  FP %4d%s%n", s.name(),
-          run.trainingRows(), run.unscoredRows(), s.counts().falsePositives(), w));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  %-56s %4d/%3d  FP %4d%s%n",
+              s.name(),
+              run.trainingRows(),
+              run.unscoredRows(),
+              s.counts().falsePositives(),
+              w));
     }
     out.append(rowMetrics());
     return out.toString();
   }
 
   private String rowMetrics() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%nrow-level alarms (the job's anomalous flag, all labelled rows):%n"
             + "  precision %.3f  recall %.3f  F1 %.3f  false-alarm rate %.4f"
             + "  missed-alarm rate %.3f  (TP %d FP %d FN %d TN %d)%n",
-        rows.precision(), rows.recall(), rows.f1(), rows.falseAlarmRate(),
-        rows.missedAlarmRate(), rows.truePositives(), rows.falsePositives(),
-        rows.falseNegatives(), rows.trueNegatives());
+        rows.precision(),
+        rows.recall(),
+        rows.f1(),
+        rows.falseAlarmRate(),
+        rows.missedAlarmRate(),
+        rows.truePositives(),
+        rows.falsePositives(),
+        rows.falseNegatives(),
+        rows.trueNegatives());
   }
 
   /**
-   * Labelled episodes (runs of label 1) per series: how many the alarm caught, after how many
-   * rows, and which share of each episode's rows it covered.
+   * Labelled episodes (runs of label 1) per series: how many the alarm caught, after how many rows,
+   * and which share of each episode's rows it covered.
    */
   private String episodes() {
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "%nlabelled episodes (runs of label 1) and the job's alarms:%n"));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT, "%nlabelled episodes (runs of label 1) and the job's alarms:%n"));
     int total = 0;
     int caught = 0;
     List<Integer> delays = new ArrayList<>();
@@ -259,8 +299,13 @@ public record EvaluationReport(
         if (first >= 0) {
           caught++;
           delays.add(first - w.first());
-          line.append(String.format(Locale.ROOT, " [%d rows: +%d, %.0f%%]", w.width(),
-              first - w.first(), 100.0 * covered / w.width()));
+          line.append(
+              String.format(
+                  Locale.ROOT,
+                  " [%d rows: +%d, %.0f%%]",
+                  w.width(),
+                  first - w.first(),
+                  100.0 * covered / w.width()));
         } else {
           line.append(String.format(Locale.ROOT, " [%d rows: missed]", w.width()));
         }
@@ -268,18 +313,24 @@ public record EvaluationReport(
       out.append(String.format(Locale.ROOT, "  %-32s%s%n", run.series().name(), line));
     }
     delays.sort(null);
-    out.append(String.format(Locale.ROOT,
-        "  caught %d of %d episodes; median delay %s rows (alarm start after onset, per episode:"
-            + " rows, delay, share of rows alarmed)%n", caught, total,
-        delays.isEmpty() ? "-" : delays.get(delays.size() / 2)));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  caught %d of %d episodes; median delay %s rows (alarm start after onset, per episode:"
+                + " rows, delay, share of rows alarmed)%n",
+            caught,
+            total,
+            delays.isEmpty() ? "-" : delays.get(delays.size() / 2)));
     return out.toString();
   }
 
   private static String line(String name, List<Double> scores) {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-34s", name));
     for (double s : scores) {
-      sb.append(Double.isNaN(s) ? String.format(Locale.ROOT, " %9s", "n/a")
-          : String.format(Locale.ROOT, " %9.1f", s));
+      sb.append(
+          Double.isNaN(s)
+              ? String.format(Locale.ROOT, " %9s", "n/a")
+              : String.format(Locale.ROOT, " %9.1f", s));
     }
     return sb.append('\n').toString();
   }

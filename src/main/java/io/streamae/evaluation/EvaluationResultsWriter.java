@@ -10,11 +10,11 @@ import java.util.List;
 /**
  * Writes the per-series results file of an evaluation, one row per input row in input order.
  *
- * <p>Input: the series, a score and the job's 0/1 decision per row, and the label windows (or
- * the series' label column). Output: for a NAB {@code timestamp,value} series NAB's own results
- * format ({@link NabResultsFile}, label 0 everywhere when there are no labels), which NAB's scorer
- * reads; for a multi-column series {@value #MULTI_HEADER} plus {@code ,label} when labels exist,
- * the timestamp as written in the input.
+ * <p>Input: the series, a score and the job's 0/1 decision per row, and the label windows (or the
+ * series' label column). Output: for a NAB {@code timestamp,value} series NAB's own results format
+ * ({@link NabResultsFile}, label 0 everywhere when there are no labels), which NAB's scorer reads;
+ * for a multi-column series {@value #MULTI_HEADER} plus {@code ,label} when labels exist, the
+ * timestamp as written in the input.
  */
 public final class EvaluationResultsWriter {
   /** Header of a multi-column results file without labels. */

@@ -16,14 +16,14 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * One input series of an evaluation, in file order: what {@link NabEvaluation} trains on,
- * streams through the job and scores.
+ * One input series of an evaluation, in file order: what {@link NabEvaluation} trains on, streams
+ * through the job and scores.
  *
  * <p>Input: a CSV with a header; NAB's {@code timestamp,value} files read through {@link
  * NabSeries}, any other layout as a timestamp column, an optional per-row 0/1 label column (never
- * given to the model) and numeric feature columns (every other column). Output: parallel arrays
- * of row timestamps, feature values and, when present, row labels. Timestamps are epoch ms or
- * naive date-times read as UTC; they need not increase (a repeated timestamp keeps its row).
+ * given to the model) and numeric feature columns (every other column). Output: parallel arrays of
+ * row timestamps, feature values and, when present, row labels. Timestamps are epoch ms or naive
+ * date-times read as UTC; they need not increase (a repeated timestamp keeps its row).
  *
  * @param name the series key, its path below the data directory with {@code /}, e.g. {@code
  *     realKnownCause/machine_temperature_system_failure.csv}
@@ -48,13 +48,16 @@ public record EvaluationSeries(
       throw new IllegalArgumentException(
           String.format(
               "series %s: %s timestamps, %s timestamp texts and %s values of %s features",
-              name, timestampsMs.length, timestampTexts.length, values.length,
+              name,
+              timestampsMs.length,
+              timestampTexts.length,
+              values.length,
               featureNames.size()));
     }
     if (rowLabels != null && rowLabels.length != timestampsMs.length) {
       throw new IllegalArgumentException(
-          String.format("series %s: %s labels for %s rows", name, rowLabels.length,
-              timestampsMs.length));
+          String.format(
+              "series %s: %s labels for %s rows", name, rowLabels.length, timestampsMs.length));
     }
   }
 
@@ -134,7 +137,8 @@ public record EvaluationSeries(
     try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       header = reader.readLine();
     }
-    if (header != null && format.separator() == ','
+    if (header != null
+        && format.separator() == ','
         && NabSeries.normaliseHeader(header).equals(NabSeries.HEADER)) {
       NabSeries nab = NabSeries.read(file, key);
       float[] values = new float[nab.size()];
@@ -151,7 +155,8 @@ public record EvaluationSeries(
   private static EvaluationSeries readColumns(Path file, String key, Format format)
       throws IOException {
     CSVFormat csv =
-        CSVFormat.DEFAULT.builder()
+        CSVFormat.DEFAULT
+            .builder()
             .setDelimiter(format.separator())
             .setHeader()
             .setSkipHeaderRecord(true)
@@ -173,8 +178,8 @@ public record EvaluationSeries(
       }
       for (String excluded : format.excludeColumns()) {
         if (!header.contains(excluded)) {
-          throw new IllegalArgumentException(String.format(
-              "%s: no column '%s' to exclude in header %s", file, excluded, header));
+          throw new IllegalArgumentException(
+              String.format("%s: no column '%s' to exclude in header %s", file, excluded, header));
         }
       }
       List<String> features = new ArrayList<>();
@@ -197,8 +202,9 @@ public record EvaluationSeries(
         long line = parser.getCurrentLineNumber();
         if (!record.isConsistent()) {
           throw new IllegalArgumentException(
-              String.format("%s, line %s: %s fields, header has %s", file, line, record.size(),
-                  header.size()));
+              String.format(
+                  "%s, line %s: %s fields, header has %s",
+                  file, line, record.size(), header.size()));
         }
         if (rows == times.length) {
           times = Arrays.copyOf(times, rows * 2);
@@ -209,15 +215,15 @@ public record EvaluationSeries(
         Long time = HistoryReader.parseTime(record.get(ts));
         if (time == null) {
           throw new IllegalArgumentException(
-              String.format("%s, line %s: unreadable timestamp '%s'", file, line,
-                  record.get(ts)));
+              String.format("%s, line %s: unreadable timestamp '%s'", file, line, record.get(ts)));
         }
         times[rows] = time;
         texts[rows] = record.get(ts);
         for (int c = 0; c < f; c++) {
           values[rows * f + c] =
-              (float) NabSeries.parseValue(file, (int) line, features.get(c),
-                  record.get(features.get(c)));
+              (float)
+                  NabSeries.parseValue(
+                      file, (int) line, features.get(c), record.get(features.get(c)));
         }
         if (labels != null) {
           String text = record.get(label).trim();

@@ -21,7 +21,9 @@ public final class GeneratedBenchmark {
     Path category = dir.resolve("generator");
     Files.createDirectories(category);
     for (int m = 0; m < scenarios.machines(); m++) {
-      Files.writeString(category.resolve(FaultScenarios.machineId(m) + ".csv"), scenarios.csv(m),
+      Files.writeString(
+          category.resolve(FaultScenarios.machineId(m) + ".csv"),
+          scenarios.csv(m),
           StandardCharsets.UTF_8);
     }
     return dir;

@@ -8,8 +8,8 @@ import io.streamae.job.JobOptions;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
-import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.ModelBundle;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
 import io.streamae.sink.AnomalyRecord;
@@ -48,16 +48,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Place: behind the {@code evaluate} command; uses the job ({@link AnomalyDetectionJob#build})
  * on a local Flink environment, never Kafka. Input: a data directory of CSVs ({@code
- * <category>/<file>.csv}), optional NAB label windows ({@link NabLabels}) or per-row label
- * columns. Output: {@code <out>/<detector>/<category>/<detector>_<file>.csv} per series (NAB's
- * results layout: {@code timestamp,value,anomaly_score,label} for NAB series, {@code
+ * <category>/<file>.csv}), optional NAB label windows ({@link NabLabels}) or per-row label columns.
+ * Output: {@code <out>/<detector>/<category>/<detector>_<file>.csv} per series (NAB's results
+ * layout: {@code timestamp,value,anomaly_score,label} for NAB series, {@code
  * timestamp,anomaly_score,anomaly[,label]} for multi-column ones), one row per input row in input
  * order, and an {@link EvaluationReport}.
  *
  * <p>No label reaches training or the job: the model sees only the training prefix, the job only
- * timestamps and feature values. Results map back to rows by the window's end time, first
- * matching row; rows without a result (the first {@code timesteps - 1} rows, a repeated or late
- * timestamp, rows after a gap restart) score 0.
+ * timestamps and feature values. Results map back to rows by the window's end time, first matching
+ * row; rows without a result (the first {@code timesteps - 1} rows, a repeated or late timestamp,
+ * rows after a gap restart) score 0.
  *
  * <pre>{@code
  * NabEvaluation.Settings settings = NabEvaluation.Settings.builder()
@@ -87,8 +87,8 @@ public final class NabEvaluation {
    *
    * @param detector name of the results directory and file prefix
    * @param trainFraction fraction of each series' rows to train on (unless {@code trainRows})
-   * @param trainMaxRows cap on the training rows from {@code trainFraction} (NAB's probationary
-   *     cap of 750 rows), so a model never trains on rows NAB scores
+   * @param trainMaxRows cap on the training rows from {@code trainFraction} (NAB's probationary cap
+   *     of 750 rows), so a model never trains on rows NAB scores
    * @param trainRows fixed number of training rows, or 0 to use {@code trainFraction}
    * @param jobOptions job options ({@code scoring.*}, {@code window.*}) applied to every series
    * @param parallel series evaluated at once; with more than one, ND4J uses one thread each
@@ -230,9 +230,13 @@ public final class NabEvaluation {
       }
 
       public Settings build() {
-        check(detector != null && detector.matches("[A-Za-z0-9_.-]+"),
-            "detector name must be letters, digits, '_', '.' or '-', was '%s'", detector);
-        check(trainFraction > 0 && trainFraction < 1, "train fraction must be in (0, 1), was %s",
+        check(
+            detector != null && detector.matches("[A-Za-z0-9_.-]+"),
+            "detector name must be letters, digits, '_', '.' or '-', was '%s'",
+            detector);
+        check(
+            trainFraction > 0 && trainFraction < 1,
+            "train fraction must be in (0, 1), was %s",
             trainFraction);
         check(trainMaxRows >= 1, "train row cap must be >= 1, was %s", trainMaxRows);
         check(trainRows >= 0, "train rows must be >= 0, was %s", trainRows);
@@ -240,15 +244,37 @@ public final class NabEvaluation {
         check(timesteps >= 2, "timesteps must be >= 2, was %s", timesteps);
         check(format != null, "format must be set");
         // The training options and spec check the rest when the first model is built.
-        TrainingOptions.builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate)
-            .validationFraction(validationFraction).inputNoise(inputNoise).build();
+        TrainingOptions.builder()
+            .epochs(epochs)
+            .batchSize(batchSize)
+            .learningRate(learningRate)
+            .validationFraction(validationFraction)
+            .inputNoise(inputNoise)
+            .build();
         for (String key : jobOptions.keySet()) {
-          check(!key.equals(JobOptions.MODEL_PATH.key()),
-              "%s is set per series by the evaluation", key);
+          check(
+              !key.equals(JobOptions.MODEL_PATH.key()),
+              "%s is set per series by the evaluation",
+              key);
         }
-        return new Settings(detector, trainFraction, trainMaxRows, trainRows, timesteps, hidden,
-            epochs, batchSize, learningRate, validationFraction, inputNoise, seed, mode,
-            warmupRows, jobOptions, parallel, format);
+        return new Settings(
+            detector,
+            trainFraction,
+            trainMaxRows,
+            trainRows,
+            timesteps,
+            hidden,
+            epochs,
+            batchSize,
+            learningRate,
+            validationFraction,
+            inputNoise,
+            seed,
+            mode,
+            warmupRows,
+            jobOptions,
+            parallel,
+            format);
       }
 
       private static void check(boolean ok, String template, Object... args) {
@@ -304,8 +330,9 @@ public final class NabEvaluation {
       List<String> unlabelled = keys.stream().filter(k -> !labels.contains(k)).toList();
       if (!unlabelled.isEmpty()) {
         throw new IllegalArgumentException(
-            String.format("%s has no windows for %s of the %s data files, e.g. %s", labelsFile,
-                unlabelled.size(), keys.size(), unlabelled.get(0)));
+            String.format(
+                "%s has no windows for %s of the %s data files, e.g. %s",
+                labelsFile, unlabelled.size(), keys.size(), unlabelled.get(0)));
       }
     }
     if (settings.parallel() > 1) {
@@ -317,13 +344,20 @@ public final class NabEvaluation {
     List<Future<SeriesRun>> futures = new ArrayList<>();
     try {
       for (String key : keys) {
-        futures.add(pool.submit(() -> {
-          SeriesRun run = evaluate(dataDir, key, labels, outDir, work);
-          progress.accept(String.format(Locale.ROOT,
-              "%-60s %,7d rows: trained %.1f s, streamed %.1f s", key, run.series().rows(),
-              run.trainSeconds(), run.streamSeconds()));
-          return run;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  SeriesRun run = evaluate(dataDir, key, labels, outDir, work);
+                  progress.accept(
+                      String.format(
+                          Locale.ROOT,
+                          "%-60s %,7d rows: trained %.1f s, streamed %.1f s",
+                          key,
+                          run.series().rows(),
+                          run.trainSeconds(),
+                          run.streamSeconds()));
+                  return run;
+                }));
       }
       List<SeriesRun> runs = new ArrayList<>();
       for (Future<SeriesRun> f : futures) {
@@ -364,9 +398,18 @@ public final class NabEvaluation {
     List<NabLabels.Window> windows = labels == null ? null : labels.windows(key);
     EvaluationResultsWriter.write(file, series, run.scores(), run.alarms(), windows);
     LOG.debug("series {} evaluated: {} rows, {} unscored", key, series.rows(), run.unscoredRows());
-    return new SeriesRun(series, trainRows, run.scores(), run.alarms(),
-        run.reconstructionErrors(), run.predictionErrors(), run.unscoredRows(), run.warmupRows(),
-        trainSeconds, streamSeconds, file);
+    return new SeriesRun(
+        series,
+        trainRows,
+        run.scores(),
+        run.alarms(),
+        run.reconstructionErrors(),
+        run.predictionErrors(),
+        run.unscoredRows(),
+        run.warmupRows(),
+        trainSeconds,
+        streamSeconds,
+        file);
   }
 
   /** {@code out/<detector>/<category>/<detector>_<file>} as NAB lays out results. */
@@ -383,28 +426,49 @@ public final class NabEvaluation {
     int needed = settings.timesteps() + 1 + 2;
     if (rows < needed) {
       throw new IllegalArgumentException(
-          String.format("series %s: %s training rows are too few for windows of %s steps",
+          String.format(
+              "series %s: %s training rows are too few for windows of %s steps",
               series.name(), rows, settings.timesteps()));
     }
     int f = series.features();
     long[] ts = Arrays.copyOf(series.timestampsMs(), rows);
     float[] values = Arrays.copyOf(series.values(), rows * f);
-    HistoryData history = new HistoryData(series.featureNames(),
-        Map.of(series.name(), new HistoryData.Series(ts, values)), rows, List.of(), 0,
-        "first " + rows + " rows of " + series.name());
+    HistoryData history =
+        new HistoryData(
+            series.featureNames(),
+            Map.of(series.name(), new HistoryData.Series(ts, values)),
+            rows,
+            List.of(),
+            0,
+            "first " + rows + " rows of " + series.name());
     ModelMode mode = settings.mode();
-    AutoencoderSpec spec = AutoencoderSpec.lstm(settings.timesteps(), f, mode.predicts() ? 1 : 0,
-        settings.hidden(), CellActivation.TANH, mode);
-    TrainingOptions options = TrainingOptions.builder()
-        .epochs(settings.epochs())
-        .batchSize(settings.batchSize())
-        .learningRate(settings.learningRate())
-        .seed(settings.seed())
-        .validationFraction(settings.validationFraction())
-        .inputNoise(settings.inputNoise())
-        .build();
-    return TrainingRunner.train(new TrainingRunner.Request(history,
-            history.sha256(), spec, options, "percentile", 99.5, settings.detector(), "nab"))
+    AutoencoderSpec spec =
+        AutoencoderSpec.lstm(
+            settings.timesteps(),
+            f,
+            mode.predicts() ? 1 : 0,
+            settings.hidden(),
+            CellActivation.TANH,
+            mode);
+    TrainingOptions options =
+        TrainingOptions.builder()
+            .epochs(settings.epochs())
+            .batchSize(settings.batchSize())
+            .learningRate(settings.learningRate())
+            .seed(settings.seed())
+            .validationFraction(settings.validationFraction())
+            .inputNoise(settings.inputNoise())
+            .build();
+    return TrainingRunner.train(
+            new TrainingRunner.Request(
+                history,
+                history.sha256(),
+                spec,
+                options,
+                "percentile",
+                99.5,
+                settings.detector(),
+                "nab"))
         .bundle();
   }
 
@@ -465,11 +529,14 @@ public final class NabEvaluation {
     // an unscored newest row, which the job scores unless a gap restarted its windows just before.
     int last = rowOf.get(Arrays.stream(series.timestampsMs()).max().orElseThrow());
     if (n >= settings.timesteps() && !seen[last]) {
-      LOG.warn("series {}: no result for its newest row {} (a gap just before it, or the job's"
-          + " output ended early); unscored rows score 0", series.name(), last + 1);
+      LOG.warn(
+          "series {}: no result for its newest row {} (a gap just before it, or the job's"
+              + " output ended early); unscored rows score 0",
+          series.name(),
+          last + 1);
     }
-    return new SeriesRun(series, trainRows, scores, alarms, recon, pred, unscored, warming, 0, 0,
-        null);
+    return new SeriesRun(
+        series, trainRows, scores, alarms, recon, pred, unscored, warming, 0, 0, null);
   }
 
   /**
@@ -485,8 +552,8 @@ public final class NabEvaluation {
     conf.set(JobOptions.MAX_FUTURE_SKEW, Duration.ofDays(365L * 100));
     int warmupRows =
         settings.warmupRows() >= 0 ? settings.warmupRows() : trainRows + CALIBRATION_WINDOWS;
-    conf.set(JobOptions.SCORING_WARMUP_WINDOWS,
-        Math.max(0, warmupRows - (settings.timesteps() - 1)));
+    conf.set(
+        JobOptions.SCORING_WARMUP_WINDOWS, Math.max(0, warmupRows - (settings.timesteps() - 1)));
     Map<String, String> overrides = new LinkedHashMap<>(settings.jobOptions());
     conf.addAll(Configuration.fromMap(overrides));
     return conf;
@@ -501,8 +568,11 @@ public final class NabEvaluation {
     StringBuilder sb = new StringBuilder(64);
     for (int i = 0; i < series.rows(); i++) {
       sb.setLength(0);
-      sb.append("{\"sensorId\":\"").append(quoted).append("\",\"ts\":")
-          .append(series.timestampsMs()[i]).append(",\"values\":[");
+      sb.append("{\"sensorId\":\"")
+          .append(quoted)
+          .append("\",\"ts\":")
+          .append(series.timestampsMs()[i])
+          .append(",\"values\":[");
       for (int c = 0; c < f; c++) {
         if (c > 0) {
           sb.append(',');
@@ -510,8 +580,11 @@ public final class NabEvaluation {
         sb.append(series.values()[i * f + c]);
       }
       sb.append("]}");
-      out.add(new RawReading(sb.toString().getBytes(StandardCharsets.UTF_8),
-          "file:" + series.name() + ":" + (i + 2), 0L));
+      out.add(
+          new RawReading(
+              sb.toString().getBytes(StandardCharsets.UTF_8),
+              "file:" + series.name() + ":" + (i + 2),
+              0L));
     }
     return out;
   }

@@ -78,7 +78,11 @@ public final class NabLabels {
           throw new IllegalArgumentException(
               String.format(
                   "%s: window %s (%s .. %s) does not start after window %s ends (%s)",
-                  entry.getKey(), i, list.get(i).start(), list.get(i).end(), i - 1,
+                  entry.getKey(),
+                  i,
+                  list.get(i).start(),
+                  list.get(i).end(),
+                  i - 1,
                   list.get(i - 1).end()));
         }
       }
@@ -118,8 +122,8 @@ public final class NabLabels {
       JsonNode pairs = field.getValue();
       if (!pairs.isArray()) {
         throw new IllegalArgumentException(
-            String.format("%s: windows of %s must be a list, found %s", source, file,
-                pairs.getNodeType()));
+            String.format(
+                "%s: windows of %s must be a list, found %s", source, file, pairs.getNodeType()));
       }
       List<Window> list = new ArrayList<>();
       for (int i = 0; i < pairs.size(); i++) {
@@ -135,7 +139,9 @@ public final class NabLabels {
   }
 
   private static Window parsePair(String source, String file, int index, JsonNode pair) {
-    if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual()
+    if (!pair.isArray()
+        || pair.size() != 2
+        || !pair.get(0).isTextual()
         || !pair.get(1).isTextual()) {
       throw new IllegalArgumentException(
           String.format(

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * The three NAB application profiles, with the cost-matrix weights of NAB's
- * {@code config/profiles.json}.
+ * The three NAB application profiles, with the cost-matrix weights of NAB's {@code
+ * config/profiles.json}.
  *
  * <p>Input: none (constants). Output: the weights {@link NabScorer} applies to true positives,
  * false positives and false negatives. {@code tnWeight} is carried for completeness; NAB's scorer

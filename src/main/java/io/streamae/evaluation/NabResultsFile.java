@@ -1,6 +1,5 @@
 package io.streamae.evaluation;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +119,8 @@ public final class NabResultsFile {
           String label = fields[3].trim();
           if (!label.equals("0") && !label.equals("1")) {
             throw new IllegalArgumentException(
-                String.format("%s, line %s: label '%s' is not 0 or 1", path, lineNumber, fields[3]));
+                String.format(
+                    "%s, line %s: label '%s' is not 0 or 1", path, lineNumber, fields[3]));
           }
           rows.add(new Row(timestamp, value, score, Integer.parseInt(label)));
         });

@@ -36,8 +36,8 @@ import java.util.Set;
  *       prevLast) / (prevWidth - 1)} relative to the closest preceding window ({@code S(p) = -1}
  *       beyond {@code p > 3}; a preceding window of one row gives {@code p = +inf}), or {@code
  *       -fpWeight} when no window precedes it.
- *   <li>The threshold of a profile is optimised over the whole corpus at once, then every series
- *       is scored at that one threshold; the corpus raw score is the sum over series.
+ *   <li>The threshold of a profile is optimised over the whole corpus at once, then every series is
+ *       scored at that one threshold; the corpus raw score is the sum over series.
  *   <li>Normalised score = {@code 100 * (raw - null) / (perfect - null)}, where null = the score of
  *       no detections ({@code -fnWeight} per window) and perfect = a detection at every window's
  *       first row ({@code tpWeight} per window, NAB's {@code tpCount * tpWeight}).
@@ -47,10 +47,10 @@ import java.util.Set;
  * locally; it walks all rows of the corpus in descending anomaly score and records the corpus score
  * at every distinct score value, plus the "no detection" threshold {@value #NO_DETECTION_THRESHOLD}
  * (NAB's start value), then takes the best. {@link #sweep} does exactly that: the score can only
- * change at a distinct score value, so evaluating every one is exact, and one pass plus a sort
- * is cheap for the ~75k rows here (O(n log n + d w) for d distinct values and w windows). Ties
- * keep the highest threshold, as NAB's stable sort does. (NAB's older {@code twiddle} hill
- * climb, seeded at 0.5, could stop at a local optimum; it is not reproduced.)
+ * change at a distinct score value, so evaluating every one is exact, and one pass plus a sort is
+ * cheap for the ~75k rows here (O(n log n + d w) for d distinct values and w windows). Ties keep
+ * the highest threshold, as NAB's stable sort does. (NAB's older {@code twiddle} hill climb, seeded
+ * at 0.5, could stop at a local optimum; it is not reproduced.)
  *
  * <p>Windows lying entirely inside the probationary period have no scorable row; like NAB's sweeper
  * they contribute nothing to raw, null or perfect scores and are reported with {@code scorable ==
@@ -59,8 +59,10 @@ import java.util.Set;
 public final class NabScorer {
   /** Fraction of each series that is probationary. */
   public static final double PROBATIONARY_PERCENT = 0.15;
+
   /** NAB caps the probationary period at {@code 0.15 * 5000 = 750} rows. */
   public static final int PROBATIONARY_CAP_ROWS = 750;
+
   /** Threshold above every valid anomaly score: no detections (NAB's sweep start value). */
   public static final double NO_DETECTION_THRESHOLD = 1.1;
 
@@ -103,8 +105,8 @@ public final class NabScorer {
 
     /**
      * @param name series name, used in results and messages
-     * @param timestampsMs epoch milliseconds (naive timestamps as UTC), in row order; only used
-     *     for lead times and window mapping, so they need not increase (NAB scores by row)
+     * @param timestampsMs epoch milliseconds (naive timestamps as UTC), in row order; only used for
+     *     lead times and window mapping, so they need not increase (NAB scores by row)
      * @param anomalyScores one score in [0, 1] per row
      * @param windows windows as row ranges, in row order, not overlapping
      */
@@ -120,21 +122,22 @@ public final class NabScorer {
         double score = anomalyScores[i];
         if (!(score >= 0.0 && score <= 1.0)) {
           throw new IllegalArgumentException(
-              String.format("series %s: anomaly score %s of row %s is not in [0, 1]",
-                  name, score, i));
+              String.format(
+                  "series %s: anomaly score %s of row %s is not in [0, 1]", name, score, i));
         }
       }
       for (int w = 0; w < windows.size(); w++) {
         IndexWindow window = windows.get(w);
         if (window.last() >= timestampsMs.length) {
           throw new IllegalArgumentException(
-              String.format("series %s: window %s rows [%s, %s] exceed its %s rows",
+              String.format(
+                  "series %s: window %s rows [%s, %s] exceed its %s rows",
                   name, w, window.first(), window.last(), timestampsMs.length));
         }
         if (w > 0 && window.first() <= windows.get(w - 1).last()) {
           throw new IllegalArgumentException(
-              String.format("series %s: window %s does not start after window %s ends",
-                  name, w, w - 1));
+              String.format(
+                  "series %s: window %s does not start after window %s ends", name, w, w - 1));
         }
       }
       this.name = name;
@@ -545,8 +548,9 @@ public final class NabScorer {
     List<ThresholdScore> points = new ArrayList<>();
     for (int k : order) {
       if (scores[k] != threshold) {
-        points.add(new ThresholdScore(
-            threshold, sum(fpScore, parts, partOrder, scorableWindows), tp, tn, fp, fn));
+        points.add(
+            new ThresholdScore(
+                threshold, sum(fpScore, parts, partOrder, scorableWindows), tp, tn, fp, fn));
         threshold = scores[k];
       }
       int w = windowIds[k];
@@ -560,8 +564,9 @@ public final class NabScorer {
         parts[w] = Math.max(parts[w], weights[k]);
       }
     }
-    points.add(new ThresholdScore(
-        threshold, sum(fpScore, parts, partOrder, scorableWindows), tp, tn, fp, fn));
+    points.add(
+        new ThresholdScore(
+            threshold, sum(fpScore, parts, partOrder, scorableWindows), tp, tn, fp, fn));
     return List.copyOf(points);
   }
 
@@ -627,8 +632,16 @@ public final class NabScorer {
       long endMs = series.timestampsMs[window.last()];
       if (window.last() < rows.probation) {
         inProbation++;
-        outcomes.add(new WindowOutcome(window.first(), window.last(), startMs, endMs, false,
-            OptionalInt.empty(), OptionalLong.empty(), 0.0));
+        outcomes.add(
+            new WindowOutcome(
+                window.first(),
+                window.last(),
+                startMs,
+                endMs,
+                false,
+                OptionalInt.empty(),
+                OptionalLong.empty(),
+                0.0));
         continue;
       }
       scorable++;
@@ -645,20 +658,43 @@ public final class NabScorer {
       }
       if (firstDetection < 0) {
         windowScore += -profile.fnWeight();
-        outcomes.add(new WindowOutcome(window.first(), window.last(), startMs, endMs, true,
-            OptionalInt.empty(), OptionalLong.empty(), -profile.fnWeight()));
+        outcomes.add(
+            new WindowOutcome(
+                window.first(),
+                window.last(),
+                startMs,
+                endMs,
+                true,
+                OptionalInt.empty(),
+                OptionalLong.empty(),
+                -profile.fnWeight()));
       } else {
         detected++;
         // Earliest detection has the largest weight: the sigmoid falls towards the right edge.
         double weight = rows.weights[firstDetection];
         windowScore += weight;
-        outcomes.add(new WindowOutcome(window.first(), window.last(), startMs, endMs, true,
-            OptionalInt.of(firstDetection),
-            OptionalLong.of(series.timestampsMs[firstDetection]), weight));
+        outcomes.add(
+            new WindowOutcome(
+                window.first(),
+                window.last(),
+                startMs,
+                endMs,
+                true,
+                OptionalInt.of(firstDetection),
+                OptionalLong.of(series.timestampsMs[firstDetection]),
+                weight));
       }
     }
-    Counts counts = new Counts(scorable, detected, scorable - detected, inProbation,
-        falsePositives, truePositiveRows, falseNegativeRows, trueNegatives);
+    Counts counts =
+        new Counts(
+            scorable,
+            detected,
+            scorable - detected,
+            inProbation,
+            falsePositives,
+            truePositiveRows,
+            falseNegativeRows,
+            trueNegatives);
     return new SeriesScore(
         series.name, n, Math.min(n, rows.probation), fpScore + windowScore, counts, outcomes);
   }

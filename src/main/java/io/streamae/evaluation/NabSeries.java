@@ -14,7 +14,6 @@ import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import org.apache.commons.csv.CSVFormat;
@@ -24,15 +23,15 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * One NAB data series: the rows of a {@code timestamp,value} CSV from NAB's {@code data/} tree.
  *
- * <p>Input: a CSV with header {@code timestamp,value} and naive local timestamps {@code
- * yyyy-MM-dd HH:mm:ss} (an optional fraction of a second is accepted). Output: parallel arrays of
- * timestamps and values, in file order. Malformed content fails with an {@link
- * IllegalArgumentException} naming the file and line.
+ * <p>Input: a CSV with header {@code timestamp,value} and naive local timestamps {@code yyyy-MM-dd
+ * HH:mm:ss} (an optional fraction of a second is accepted). Output: parallel arrays of timestamps
+ * and values, in file order. Malformed content fails with an {@link IllegalArgumentException}
+ * naming the file and line.
  *
  * <p>Timestamps are never converted between zones: they are read as {@link LocalDateTime} and
- * turned into epoch milliseconds <em>as if they were UTC</em>, the single convention used by
- * {@link NabLabels}, {@link NabScorer} and {@link NabResultsFile}, so equal wall-clock texts always
- * give equal numbers. They are not required to increase: NAB scores rows by position, and NAB's own
+ * turned into epoch milliseconds <em>as if they were UTC</em>, the single convention used by {@link
+ * NabLabels}, {@link NabScorer} and {@link NabResultsFile}, so equal wall-clock texts always give
+ * equal numbers. They are not required to increase: NAB scores rows by position, and NAB's own
  * {@code machine_temperature_system_failure.csv} steps back 55 minutes at line 10151 (2014-01-07
  * 02:00..02:55 appears twice); {@link #firstNonIncreasingRow()} tells a caller that needs time
  * order where it breaks.
@@ -88,8 +87,8 @@ public final class NabSeries {
    *
    * @param file the CSV file
    * @param name the series name to carry, usually the NAB key {@code category/file.csv}
-   * @throws IllegalArgumentException naming the file and 1-based line when the content is
-   *     malformed (header, column count, timestamp, value) or there are no rows
+   * @throws IllegalArgumentException naming the file and 1-based line when the content is malformed
+   *     (header, column count, timestamp, value) or there are no rows
    */
   public static NabSeries read(Path file, String name) throws IOException {
     List<Long> timestamps = new ArrayList<>();
@@ -118,9 +117,8 @@ public final class NabSeries {
   }
 
   /**
-   * Reads a comma-separated file with the given header (compared after {@link
-   * #normaliseHeader}), handing every non-blank data line with its 1-based line number to {@code
-   * handler}.
+   * Reads a comma-separated file with the given header (compared after {@link #normaliseHeader}),
+   * handing every non-blank data line with its 1-based line number to {@code handler}.
    *
    * @throws IllegalArgumentException naming the file and line for a missing or wrong header or a
    *     line without exactly {@code fields} fields
@@ -232,16 +230,17 @@ public final class NabSeries {
    * ({@code .SSS}) only when not zero, so no information is lost.
    */
   public static String formatTimestamp(long epochMillis) {
-    LocalDateTime time = LocalDateTime.ofEpochSecond(
-        Math.floorDiv(epochMillis, 1000L),
-        (int) Math.floorMod(epochMillis, 1000L) * 1_000_000,
-        ZoneOffset.UTC);
+    LocalDateTime time =
+        LocalDateTime.ofEpochSecond(
+            Math.floorDiv(epochMillis, 1000L),
+            (int) Math.floorMod(epochMillis, 1000L) * 1_000_000,
+            ZoneOffset.UTC);
     return (time.getNano() == 0 ? SECONDS : MILLIS).format(time);
   }
 
   /**
-   * The fields of one CSV line, parsed by commons-csv (RFC 4180: quoted fields may hold commas
-   * and doubled quotes).
+   * The fields of one CSV line, parsed by commons-csv (RFC 4180: quoted fields may hold commas and
+   * doubled quotes).
    *
    * @throws IllegalArgumentException naming the file and line for malformed quoting
    */
@@ -250,7 +249,8 @@ public final class NabSeries {
       return fields(line);
     } catch (IOException | UncheckedIOException e) {
       throw new IllegalArgumentException(
-          String.format("%s, line %s: not valid CSV (%s): '%s'", file, lineNumber, e.getMessage(), line));
+          String.format(
+              "%s, line %s: not valid CSV (%s): '%s'", file, lineNumber, e.getMessage(), line));
     }
   }
 

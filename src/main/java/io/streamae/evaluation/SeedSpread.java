@@ -48,8 +48,13 @@ public record SeedSpread(List<Long> seeds, List<EvaluationReport> reports) {
     }
 
     String format(String number) {
-      return String.format(Locale.ROOT, number + " ± " + number + "  (" + number + " .. " + number
-          + ")", mean, sd, min, max);
+      return String.format(
+          Locale.ROOT,
+          number + " ± " + number + "  (" + number + " .. " + number + ")",
+          mean,
+          sd,
+          min,
+          max);
     }
   }
 
@@ -65,30 +70,44 @@ public record SeedSpread(List<Long> seeds, List<EvaluationReport> reports) {
   /** The summary the {@code evaluate} command prints after the per-seed reports. */
   public String format() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%nover %d training seeds %s (mean ± sd, range):%n",
-        seeds.size(), seeds));
+    out.append(
+        String.format(
+            Locale.ROOT, "%nover %d training seeds %s (mean ± sd, range):%n", seeds.size(), seeds));
     EvaluationReport first = reports.get(0);
     if (first.nab() != null) {
       for (NabProfile profile : NabProfile.values()) {
-        out.append(String.format(Locale.ROOT, "  NAB %-20s %s%n", profile.nabName(),
-            stats(r -> r.nab().profile(profile).normalisedScore()).format("%.1f")));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  NAB %-20s %s%n",
+                profile.nabName(),
+                stats(r -> r.nab().profile(profile).normalisedScore()).format("%.1f")));
       }
       List<String> categories = new ArrayList<>(first.categories().keySet());
       for (String category : categories) {
         Stats s = stats(r -> r.categories().get(category).get(0).normalisedScore());
         if (!Double.isNaN(s.mean())) {
-          out.append(String.format(Locale.ROOT, "    standard, %-26s %s%n", category,
-              s.format("%.1f")));
+          out.append(
+              String.format(Locale.ROOT, "    standard, %-26s %s%n", category, s.format("%.1f")));
         }
       }
     }
     if (first.rows() != null) {
-      out.append(String.format(Locale.ROOT, "  row-level F1             %s%n",
-          stats(r -> r.rows().f1()).format("%.3f")));
-      out.append(String.format(Locale.ROOT, "  false-alarm rate         %s%n",
-          stats(r -> r.rows().falseAlarmRate()).format("%.4f")));
-      out.append(String.format(Locale.ROOT, "  missed-alarm rate        %s%n",
-          stats(r -> r.rows().missedAlarmRate()).format("%.3f")));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  row-level F1             %s%n",
+              stats(r -> r.rows().f1()).format("%.3f")));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  false-alarm rate         %s%n",
+              stats(r -> r.rows().falseAlarmRate()).format("%.4f")));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  missed-alarm rate        %s%n",
+              stats(r -> r.rows().missedAlarmRate()).format("%.3f")));
     }
     return out.toString();
   }

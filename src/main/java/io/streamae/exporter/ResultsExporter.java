@@ -1,11 +1,11 @@
 package io.streamae.exporter;
 
-import io.streamae.kafka.KafkaSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.streamae.job.JobConfig;
 import io.streamae.job.ScoringJobMain;
+import io.streamae.kafka.KafkaSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -195,10 +195,12 @@ public final class ResultsExporter {
       JsonNode predicted = sensor.predictions.get(windowEnd);
       sensor.values.clear();
       sensor.expected.clear();
-      Iterator<Map.Entry<String, JsonNode>> readings = json.path("lastReading").path("values").fields();
+      Iterator<Map.Entry<String, JsonNode>> readings =
+          json.path("lastReading").path("values").fields();
       while (readings.hasNext()) {
         Map.Entry<String, JsonNode> f = readings.next();
-        sensor.values.put(f.getKey(), f.getValue().isNumber() ? f.getValue().asDouble() : Double.NaN);
+        sensor.values.put(
+            f.getKey(), f.getValue().isNumber() ? f.getValue().asDouble() : Double.NaN);
         JsonNode p = predicted == null ? null : predicted.get(f.getKey());
         sensor.expected.put(f.getKey(), p != null && p.isNumber() ? p.asDouble() : Double.NaN);
       }
@@ -209,7 +211,8 @@ public final class ResultsExporter {
         }
       }
       sensor.predictionError = number(json, "predictionError");
-      sensor.modelVersion = json.path("modelVersion").isTextual() ? json.get("modelVersion").asText() : null;
+      sensor.modelVersion =
+          json.path("modelVersion").isTextual() ? json.get("modelVersion").asText() : null;
       sensor.score = number(json, "anomalyScore");
       sensor.error = number(json, "reconstructionError");
       sensor.threshold = number(json, "threshold");
@@ -286,18 +289,30 @@ public final class ResultsExporter {
                           String.format(
                               "sensor=\"%s\",feature=\"%s\"", escape(id), escape(feature)),
                           value)));
-      perFeature(out, "streamae_value", "The window's last reading, per feature (original units).",
+      perFeature(
+          out,
+          "streamae_value",
+          "The window's last reading, per feature (original units).",
           s -> s.values);
-      perFeature(out, "streamae_expected_value",
+      perFeature(
+          out,
+          "streamae_expected_value",
           "The model's earlier next-step prediction for that reading, per feature (original units).",
           s -> s.expected);
-      header(out, "streamae_model_info", "gauge",
+      header(
+          out,
+          "streamae_model_info",
+          "gauge",
           "Always 1; the label model_version names the model that scored the sensor's latest window.");
       sensors.forEach(
           (id, s) -> {
             if (s.modelVersion != null) {
-              sample(out, "streamae_model_info",
-                  String.format("sensor=\"%s\",model_version=\"%s\"", escape(id), escape(s.modelVersion)), 1);
+              sample(
+                  out,
+                  "streamae_model_info",
+                  String.format(
+                      "sensor=\"%s\",model_version=\"%s\"", escape(id), escape(s.modelVersion)),
+                  1);
             }
           });
       counter(out, "streamae_results_total", "Results read per sensor.", s -> s.results);
@@ -346,11 +361,16 @@ public final class ResultsExporter {
       header(out, name, "gauge", help);
       sensors.forEach(
           (id, s) ->
-              values.of(s).forEach(
-                  (feature, value) ->
-                      sample(out, name,
-                          String.format("sensor=\"%s\",feature=\"%s\"", escape(id), escape(feature)),
-                          value)));
+              values
+                  .of(s)
+                  .forEach(
+                      (feature, value) ->
+                          sample(
+                              out,
+                              name,
+                              String.format(
+                                  "sensor=\"%s\",feature=\"%s\"", escape(id), escape(feature)),
+                              value)));
     }
 
     private void counter(StringBuilder out, String name, String help, Value value) {

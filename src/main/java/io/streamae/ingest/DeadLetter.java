@@ -1,6 +1,5 @@
 package io.streamae.ingest;
 
-import io.streamae.ingest.DeadLetter;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -17,8 +17,8 @@ import java.time.InstantSource;
  * {@link #NONE}. It streams over the top-level object only as far as {@code ts}, skipping nested
  * values unread, and never throws: a payload it cannot read gets {@link #NONE}, which moves no
  * watermark, and still reaches the parser and its dead-letter path. A payload whose {@code ts} is
- * fine but which the parser rejects for another reason moves the watermark as far as a good
- * reading with that time would.
+ * fine but which the parser rejects for another reason moves the watermark as far as a good reading
+ * with that time would.
  */
 public final class EventTimeExtractor implements Serializable {
   private static final long serialVersionUID = 1L;

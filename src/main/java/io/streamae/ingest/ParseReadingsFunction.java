@@ -19,9 +19,9 @@ import org.apache.flink.util.OutputTag;
  * Main output: {@link SensorReading} carrying its raw reading's {@code source}, whose {@code
  * timestamp} is its event time (a {@code ProcessFunction} cannot set record timestamps itself, so
  * each output keeps its input's timestamp: the one the Kafka source extracted, or none for sources
- * whose readings get event time after parsing). Side output {@link #DEAD_LETTERS}: one {@link DeadLetter}
- * per rejected message, with the exact raw bytes, stage {@value #STAGE}, the {@link RejectReason}
- * name, a detail message and the processing time. Bad input never throws.
+ * whose readings get event time after parsing). Side output {@link #DEAD_LETTERS}: one {@link
+ * DeadLetter} per rejected message, with the exact raw bytes, stage {@value #STAGE}, the {@link
+ * RejectReason} name, a detail message and the processing time. Bad input never throws.
  *
  * <p>Metrics, under {@code <operator scope>.anomaly.ingest}: counters {@code readingsParsed},
  * {@code readingsRejected}, and one counter per parse reason named {@code rejected} plus the

@@ -192,15 +192,18 @@ public final class ReadingParser implements Serializable {
     return parse(payload, NO_RECORD_TIMESTAMP);
   }
 
-  /** Marks {@link #parse(byte[], long)} calls that take event time from the payload's {@code ts}. */
+  /**
+   * Marks {@link #parse(byte[], long)} calls that take event time from the payload's {@code ts}.
+   */
   public static final long NO_RECORD_TIMESTAMP = Long.MIN_VALUE;
 
   /**
-   * Parses one payload whose event time is the transport's record timestamp (e.g. Kafka's), not
-   * the payload's {@code ts}: a {@code ts} field is then optional and ignored. The record
-   * timestamp passes the same range checks as {@code ts}.
+   * Parses one payload whose event time is the transport's record timestamp (e.g. Kafka's), not the
+   * payload's {@code ts}: a {@code ts} field is then optional and ignored. The record timestamp
+   * passes the same range checks as {@code ts}.
    *
-   * @param recordTimestamp epoch ms, or {@link #NO_RECORD_TIMESTAMP} to use the payload's {@code ts}
+   * @param recordTimestamp epoch ms, or {@link #NO_RECORD_TIMESTAMP} to use the payload's {@code
+   *     ts}
    */
   public ParseResult parse(byte[] payload, long recordTimestamp) {
     if (payload == null || payload.length == 0) {
@@ -289,7 +292,8 @@ public final class ReadingParser implements Serializable {
     }
   }
 
-  private ParseResult readDocument(JsonParser parser, long recordTimestamp) throws IOException, NestingTooDeepException {
+  private ParseResult readDocument(JsonParser parser, long recordTimestamp)
+      throws IOException, NestingTooDeepException {
     JsonToken first = next(parser);
     if (first == null) {
       return rejected(RejectReason.EMPTY_PAYLOAD, "payload contains only whitespace");

@@ -1,5 +1,6 @@
 package io.streamae.job;
 
+import io.streamae.ingest.DeadLetter;
 import io.streamae.ingest.ParseReadingsFunction;
 import io.streamae.ingest.RawReading;
 import io.streamae.ingest.ReadingParser;
@@ -9,10 +10,9 @@ import io.streamae.scoring.CalibrateScoresFunction;
 import io.streamae.scoring.ModelFileWatch;
 import io.streamae.scoring.ModelUpdate;
 import io.streamae.scoring.ParseModelUpdatesFunction;
-import io.streamae.scoring.ScoreWindowsWithUpdatesOperator;
 import io.streamae.scoring.ScoreWindowsOperator;
+import io.streamae.scoring.ScoreWindowsWithUpdatesOperator;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.ingest.DeadLetter;
 import io.streamae.sink.RecordJson;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.window.AssembleWindowFunction;
@@ -48,7 +48,7 @@ import org.apache.flink.util.OutputTag;
  * {@code assign-timestamps} is there only for sources without watermarks of their own; the Kafka
  * job's source makes them per partition ({@link #build(DataStream, boolean)}).
  *
- * Operator uids are stable (savepoints depend on them) and equal their names.
+ * <p>Operator uids are stable (savepoints depend on them) and equal their names.
  */
 public final class AnomalyDetectionJob {
   public static final String PARSE = "parse-readings";
@@ -150,7 +150,12 @@ public final class AnomalyDetectionJob {
     }
 
     WindowSpec spec =
-        new WindowSpec(layout.timesteps(), config.windowSlide(), layout.features(), config.maxGap(), config.gapPolicy());
+        new WindowSpec(
+            layout.timesteps(),
+            config.windowSlide(),
+            layout.features(),
+            config.maxGap(),
+            config.gapPolicy());
     SingleOutputStreamOperator<SensorWindow> windows =
         timed
             .keyBy(SensorReading::sensorId)
@@ -165,7 +170,8 @@ public final class AnomalyDetectionJob {
     // windows between the stages.
     if (config.models().watchInterval() != null) {
       DataStream<RawReading> watched =
-          ModelFileWatch.stream(raw.getExecutionEnvironment(), config.modelPath(), config.models().watchInterval());
+          ModelFileWatch.stream(
+              raw.getExecutionEnvironment(), config.modelPath(), config.models().watchInterval());
       modelUpdates = modelUpdates == null ? watched : modelUpdates.union(watched);
     }
     KeyedStream<SensorWindow, String> keyedWindows =
@@ -179,7 +185,11 @@ public final class AnomalyDetectionJob {
                   SCORE,
                   TypeInformation.of(AnomalyRecord.class),
                   new ScoreWindowsOperator(
-                      config.modelPath(), config.models().routes(), layout, config.batchSize(), config.batchMaxWait()))
+                      config.modelPath(),
+                      config.models().routes(),
+                      layout,
+                      config.batchSize(),
+                      config.batchMaxWait()))
               .name(SCORE)
               .uid(SCORE);
     } else {
@@ -195,7 +205,11 @@ public final class AnomalyDetectionJob {
                   SCORE,
                   TypeInformation.of(AnomalyRecord.class),
                   new ScoreWindowsWithUpdatesOperator(
-                      config.modelPath(), config.models().routes(), layout, config.batchSize(), config.batchMaxWait()))
+                      config.modelPath(),
+                      config.models().routes(),
+                      layout,
+                      config.batchSize(),
+                      config.batchMaxWait()))
               .name(SCORE)
               .uid(SCORE);
       updateLetters =

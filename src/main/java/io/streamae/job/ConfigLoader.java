@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamae.model.io.InputFiles;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import io.streamae.model.io.InputFiles;
-import java.util.Collection;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +23,8 @@ import org.apache.flink.configuration.Configuration;
 /**
  * Reads a YAML job file (nested or dotted keys) plus {@code --key value} overrides into a Flink
  * {@link Configuration}. Every key must be a {@link JobOptions} key or one of Flink's ({@link
- * JobKeys}): Flink ignores keys it does not know, so a misspelt one would otherwise change
- * nothing without a word. A refused key is named with the closest known one.
+ * JobKeys}): Flink ignores keys it does not know, so a misspelt one would otherwise change nothing
+ * without a word. A refused key is named with the closest known one.
  */
 public final class ConfigLoader {
   /** Short command-line names for the options users change most. */
@@ -49,8 +49,8 @@ public final class ConfigLoader {
    * @throws IllegalArgumentException for an unknown key, naming the closest known one
    * @throws IOException for a job file that cannot be read or parsed, naming the file and line
    */
-  public static Configuration load(Path yaml, List<String> overrides, Collection<String> commandOptions)
-      throws IOException {
+  public static Configuration load(
+      Path yaml, List<String> overrides, Collection<String> commandOptions) throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
     if (yaml != null) {
       InputFiles.requireFile(yaml, "job file");
@@ -63,7 +63,10 @@ public final class ConfigLoader {
         String message =
             String.join(
                 "; ",
-                e.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+                e.getOriginalMessage()
+                    .lines()
+                    .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .toList());
         throw new IOException(
             at == null || at.getLineNr() < 1
                 ? String.format("job file %s: YAML error: %s", yaml, message)
@@ -73,7 +76,8 @@ public final class ConfigLoader {
       }
       if (root != null && !root.isNull()) {
         if (!root.isObject()) {
-          throw new IllegalArgumentException(String.format("job file %s must be a mapping of keys to values", yaml));
+          throw new IllegalArgumentException(
+              String.format("job file %s must be a mapping of keys to values", yaml));
         }
         flatten("", root, values);
         for (String key : values.keySet()) {
@@ -142,7 +146,8 @@ public final class ConfigLoader {
     Set<String> keys = new TreeSet<>();
     for (Class<?> holder : List.<Class<?>>of(JobOptions.class)) {
       for (Field f : holder.getFields()) {
-        if (Modifier.isStatic(f.getModifiers()) && ConfigOption.class.isAssignableFrom(f.getType())) {
+        if (Modifier.isStatic(f.getModifiers())
+            && ConfigOption.class.isAssignableFrom(f.getType())) {
           try {
             keys.add(((ConfigOption<?>) f.get(null)).key());
           } catch (IllegalAccessException e) {

@@ -8,19 +8,15 @@ import io.streamae.window.Lateness;
 import io.streamae.window.WindowSpec;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The validated scoring-job configuration. {@link #from} checks every value once and stops
- * start-up with a message that names the key and the value.
+ * The validated scoring-job configuration. {@link #from} checks every value once and stops start-up
+ * with a message that names the key and the value.
  */
 public record JobConfig(
     String source,
@@ -47,7 +43,8 @@ public record JobConfig(
     String deadLetterPath,
     KafkaSettings kafka,
     AnomalyLikelihood.Settings scoring,
-    Models models) implements java.io.Serializable {
+    Models models)
+    implements java.io.Serializable {
 
   public static final Set<String> SOURCES = Set.of("generator", "nab", "file", "kafka");
 
@@ -58,8 +55,11 @@ public record JobConfig(
     String source = c.get(JobOptions.SOURCE).trim().toLowerCase(Locale.ROOT);
     check(SOURCES.contains(source), JobOptions.SOURCE, source, "must be one of " + SOURCES);
     String sourcePath = c.get(JobOptions.SOURCE_PATH);
-    check(!source.equals("file") || (sourcePath != null && !sourcePath.isBlank()),
-        JobOptions.SOURCE_PATH, sourcePath, "must be set when source.kind is file");
+    check(
+        !source.equals("file") || (sourcePath != null && !sourcePath.isBlank()),
+        JobOptions.SOURCE_PATH,
+        sourcePath,
+        "must be set when source.kind is file");
     int sensors = positive(c, JobOptions.GENERATOR_SENSORS);
     int readings = positive(c, JobOptions.GENERATOR_READINGS);
     Duration interval = positiveDuration(c, JobOptions.GENERATOR_INTERVAL);
@@ -75,25 +75,40 @@ public record JobConfig(
     Duration ooo = c.get(JobOptions.MAX_OUT_OF_ORDERNESS);
     check(!ooo.isNegative(), JobOptions.MAX_OUT_OF_ORDERNESS, ooo, "must not be negative");
     int batchSize = positive(c, JobOptions.MODEL_BATCH_SIZE);
-    check(batchSize <= MAX_BATCH_SIZE, JobOptions.MODEL_BATCH_SIZE, batchSize, "must be <= " + MAX_BATCH_SIZE);
+    check(
+        batchSize <= MAX_BATCH_SIZE,
+        JobOptions.MODEL_BATCH_SIZE,
+        batchSize,
+        "must be <= " + MAX_BATCH_SIZE);
     Duration batchWait = c.get(JobOptions.MODEL_BATCH_MAX_WAIT);
-    check(!batchWait.isNegative(), JobOptions.MODEL_BATCH_MAX_WAIT, batchWait, "must not be negative");
+    check(
+        !batchWait.isNegative(),
+        JobOptions.MODEL_BATCH_MAX_WAIT,
+        batchWait,
+        "must not be negative");
     Lateness lateness;
     try {
       lateness = Lateness.parse(c.get(JobOptions.LATENESS));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          String.format("%s (%s) must be sensor or watermark", JobOptions.LATENESS.key(), c.get(JobOptions.LATENESS)));
+          String.format(
+              "%s (%s) must be sensor or watermark",
+              JobOptions.LATENESS.key(), c.get(JobOptions.LATENESS)));
     }
     Duration alignment = c.getOptional(JobOptions.WATERMARK_ALIGNMENT).orElse(null);
-    check(alignment == null || (!alignment.isNegative() && !alignment.isZero()),
-        JobOptions.WATERMARK_ALIGNMENT, alignment, "must be positive (or unset for no alignment)");
+    check(
+        alignment == null || (!alignment.isNegative() && !alignment.isZero()),
+        JobOptions.WATERMARK_ALIGNMENT,
+        alignment,
+        "must be positive (or unset for no alignment)");
     GapPolicy policy;
     try {
       policy = GapPolicy.parse(c.get(JobOptions.GAP_POLICY));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          String.format("%s (%s) must be bridge, restart or fill", JobOptions.GAP_POLICY.key(), c.get(JobOptions.GAP_POLICY)));
+          String.format(
+              "%s (%s) must be bridge, restart or fill",
+              JobOptions.GAP_POLICY.key(), c.get(JobOptions.GAP_POLICY)));
     }
     return new JobConfig(
         source,
@@ -133,7 +148,10 @@ public record JobConfig(
    *     watched
    */
   public record Models(
-      ModelRoutes routes, String updatesTopic, String updatesStartingOffsets, Duration watchInterval)
+      ModelRoutes routes,
+      String updatesTopic,
+      String updatesStartingOffsets,
+      Duration watchInterval)
       implements Serializable {
     public static final Set<String> STARTING_OFFSETS = Set.of("earliest", "latest", "committed");
 
@@ -143,16 +161,25 @@ public record JobConfig(
         routes = ModelRoutes.parse(c.get(JobOptions.MODEL_ROUTES));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            String.format("%s (%s): %s", JobOptions.MODEL_ROUTES.key(), c.get(JobOptions.MODEL_ROUTES), e.getMessage()));
+            String.format(
+                "%s (%s): %s",
+                JobOptions.MODEL_ROUTES.key(), c.get(JobOptions.MODEL_ROUTES), e.getMessage()));
       }
       String topic = c.get(JobOptions.MODEL_UPDATES_TOPIC);
       topic = topic == null || topic.isBlank() ? null : topic.trim();
-      String starting = c.get(JobOptions.MODEL_UPDATES_STARTING_OFFSETS).trim().toLowerCase(Locale.ROOT);
-      check(STARTING_OFFSETS.contains(starting), JobOptions.MODEL_UPDATES_STARTING_OFFSETS, starting,
+      String starting =
+          c.get(JobOptions.MODEL_UPDATES_STARTING_OFFSETS).trim().toLowerCase(Locale.ROOT);
+      check(
+          STARTING_OFFSETS.contains(starting),
+          JobOptions.MODEL_UPDATES_STARTING_OFFSETS,
+          starting,
           "must be one of " + new TreeSet<>(STARTING_OFFSETS));
       Duration watch = c.getOptional(JobOptions.MODEL_WATCH_INTERVAL).orElse(null);
-      check(watch == null || (!watch.isNegative() && !watch.isZero()), JobOptions.MODEL_WATCH_INTERVAL,
-          watch, "must be positive (or unset to not watch model.path)");
+      check(
+          watch == null || (!watch.isNegative() && !watch.isZero()),
+          JobOptions.MODEL_WATCH_INTERVAL,
+          watch,
+          "must be positive (or unset to not watch model.path)");
       return new Models(routes, topic, starting, watch);
     }
 
@@ -164,10 +191,32 @@ public record JobConfig(
 
   /** The same configuration with another model path. */
   public JobConfig withModelPath(String path) {
-    return new JobConfig(source, sourcePath, generatorSensors, generatorReadings, generatorInterval,
-        generatorPoisonEvery, path, batchSize, batchMaxWait, windowSize, windowSlide, maxOutOfOrderness, idleTimeout, lateness,
-        maxStaleness, watermarkAlignment, maxGap,
-        gapPolicy, stateTtl, maxFutureSkew, outputPath, deadLetterPath, kafka, scoring, models);
+    return new JobConfig(
+        source,
+        sourcePath,
+        generatorSensors,
+        generatorReadings,
+        generatorInterval,
+        generatorPoisonEvery,
+        path,
+        batchSize,
+        batchMaxWait,
+        windowSize,
+        windowSlide,
+        maxOutOfOrderness,
+        idleTimeout,
+        lateness,
+        maxStaleness,
+        watermarkAlignment,
+        maxGap,
+        gapPolicy,
+        stateTtl,
+        maxFutureSkew,
+        outputPath,
+        deadLetterPath,
+        kafka,
+        scoring,
+        models);
   }
 
   /** The validated {@code scoring.*} options as calibration settings. */
@@ -178,23 +227,37 @@ public record JobConfig(
     check(history >= 2, JobOptions.SCORING_HISTORY_WINDOWS, history, "must be >= 2");
     int average = positive(c, JobOptions.SCORING_AVERAGE_WINDOWS);
     double alarm = c.get(JobOptions.SCORING_ALARM_LIKELIHOOD);
-    check(alarm > 0 && alarm < 1, JobOptions.SCORING_ALARM_LIKELIHOOD, alarm,
+    check(
+        alarm > 0 && alarm < 1,
+        JobOptions.SCORING_ALARM_LIKELIHOOD,
+        alarm,
         "must be between 0 and 1 (exclusive)");
     double release = c.get(JobOptions.SCORING_RELEASE_LIKELIHOOD);
-    check(release > 0 && release <= alarm, JobOptions.SCORING_RELEASE_LIKELIHOOD, release,
+    check(
+        release > 0 && release <= alarm,
+        JobOptions.SCORING_RELEASE_LIKELIHOOD,
+        release,
         "must be above 0 and not above " + JobOptions.SCORING_ALARM_LIKELIHOOD.key());
     Duration relearn = c.get(JobOptions.SCORING_RELEARN_AFTER);
-    check(!relearn.isNegative() && !relearn.isZero(), JobOptions.SCORING_RELEARN_AFTER, relearn, "must be positive");
+    check(
+        !relearn.isNegative() && !relearn.isZero(),
+        JobOptions.SCORING_RELEARN_AFTER,
+        relearn,
+        "must be positive");
     Duration suppression = c.get(JobOptions.SCORING_ALARM_SUPPRESSION);
-    check(!suppression.isNegative(), JobOptions.SCORING_ALARM_SUPPRESSION, suppression,
+    check(
+        !suppression.isNegative(),
+        JobOptions.SCORING_ALARM_SUPPRESSION,
+        suppression,
         "must not be negative");
     String combine = c.get(JobOptions.SCORING_COMBINE);
     AnomalyLikelihood.Combine how;
     try {
       how = AnomalyLikelihood.Combine.parse(combine);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(String.format(
-          "%s (%s) must be max or product", JobOptions.SCORING_COMBINE.key(), combine));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s (%s) must be max or product", JobOptions.SCORING_COMBINE.key(), combine));
     }
     return AnomalyLikelihood.Settings.builder()
         .warmupWindows(warmup)

@@ -66,7 +66,9 @@ public final class JobKeys {
     return new TreeSet<>(optionsOf(JobOptions.class).keys());
   }
 
-  /** Flink's keys (options and fallback keys) from the {@code *Options} classes on the class path. */
+  /**
+   * Flink's keys (options and fallback keys) from the {@code *Options} classes on the class path.
+   */
   public static Set<String> flink() {
     return catalogue().keys();
   }
@@ -76,7 +78,8 @@ public final class JobKeys {
     if (own().contains(key) || key.startsWith(JobOptions.KAFKA_PROPERTIES_PREFIX)) {
       return true;
     }
-    if (FLINK_PREFIX_FAMILIES.stream().anyMatch(p -> key.startsWith(p) && key.length() > p.length())) {
+    if (FLINK_PREFIX_FAMILIES.stream()
+        .anyMatch(p -> key.startsWith(p) && key.length() > p.length())) {
       return true;
     }
     Catalogue c = catalogue();
@@ -108,8 +111,8 @@ public final class JobKeys {
   }
 
   /**
-   * The candidate nearest to {@code word} within a third of its length (at least 2 edits), else
-   * the shortest candidate that begins with it, else {@code null}: a word unlike any option is not
+   * The candidate nearest to {@code word} within a third of its length (at least 2 edits), else the
+   * shortest candidate that begins with it, else {@code null}: a word unlike any option is not
    * "corrected" at random.
    */
   public static String closest(String word, Collection<String> candidates) {
@@ -174,7 +177,9 @@ public final class JobKeys {
     return c;
   }
 
-  /** Every {@code org.apache.flink..*Options} class visible to {@code loader}, read for its keys. */
+  /**
+   * Every {@code org.apache.flink..*Options} class visible to {@code loader}, read for its keys.
+   */
   static Catalogue scan(ClassLoader loader) {
     Set<String> classNames = new TreeSet<>();
     for (Path root : classPathRoots(loader)) {
@@ -183,7 +188,11 @@ public final class JobKeys {
           Path base = root.resolve("org/apache/flink");
           if (Files.isDirectory(base)) {
             try (Stream<Path> files = Files.walk(base)) {
-              files.forEach(p -> addIfOptions(root.relativize(p).toString().replace(File.separatorChar, '/'), classNames));
+              files.forEach(
+                  p ->
+                      addIfOptions(
+                          root.relativize(p).toString().replace(File.separatorChar, '/'),
+                          classNames));
             }
           }
         } else if (Files.isRegularFile(root)) {
@@ -234,7 +243,8 @@ public final class JobKeys {
       return new Catalogue(keys, mapPrefixes);
     }
     for (Field f : fields) {
-      if (!Modifier.isStatic(f.getModifiers()) || !ConfigOption.class.isAssignableFrom(f.getType())) {
+      if (!Modifier.isStatic(f.getModifiers())
+          || !ConfigOption.class.isAssignableFrom(f.getType())) {
         continue;
       }
       ConfigOption<?> option;
@@ -296,7 +306,9 @@ public final class JobKeys {
         URLConnection connection = url.openConnection();
         if (connection instanceof JarURLConnection jar) {
           URL file = jar.getJarFileURL();
-          return "file".equals(file.getProtocol()) ? Paths.get(file.toURI()).toAbsolutePath().normalize() : null;
+          return "file".equals(file.getProtocol())
+              ? Paths.get(file.toURI()).toAbsolutePath().normalize()
+              : null;
         }
       } else if ("file".equals(url.getProtocol())) {
         Path p = Paths.get(url.toURI());

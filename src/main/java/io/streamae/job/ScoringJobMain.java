@@ -1,9 +1,9 @@
 package io.streamae.job;
 
-import io.streamae.kafka.KafkaSettings;
 import io.streamae.ingest.RawReading;
 import io.streamae.kafka.KafkaPipelines;
 import io.streamae.kafka.KafkaPreflight;
+import io.streamae.kafka.KafkaSettings;
 import io.streamae.kafka.ModelUpdatesSource;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.scoring.ModelLoader;
@@ -165,7 +165,9 @@ public final class ScoringJobMain {
               .setParallelism(1);
     }
     job.build(raw, true, updates)
-        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
+        .sinkTo(
+            KafkaPipelines.results(config.kafka()).build(),
+            KafkaPipelines.deadLetters(config.kafka()).build());
     LOG.info(
         "scoring job: {} -> {} (dead letters {}), {}, windows of {} readings sliding by {}",
         config.kafka().inputTopic(),

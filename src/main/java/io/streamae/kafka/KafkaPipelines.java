@@ -1,8 +1,8 @@
 package io.streamae.kafka;
 
+import io.streamae.ingest.DeadLetter;
 import io.streamae.ingest.RawReading;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.ingest.DeadLetter;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -84,8 +84,10 @@ public final class KafkaPipelines {
    */
   public static final Map<String, String> RESULT_PRODUCER_DEFAULTS =
       Map.of(
-          ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-          ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
+          ProducerConfig.COMPRESSION_TYPE_CONFIG,
+          "lz4",
+          ProducerConfig.BATCH_SIZE_CONFIG,
+          Integer.toString(128 * 1024));
 
   /** A builder of the result sink: key sensorId, value the result JSON, timestamp window end. */
   public static SinkBuilder<AnomalyRecord> results(KafkaSettings kafka) {
@@ -284,7 +286,8 @@ public final class KafkaPipelines {
     if (kafka.bootstrapServers() == null) {
       throw new IllegalArgumentException(
           String.format(
-              "%s must be set for the Kafka %s", KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key(), client));
+              "%s must be set for the Kafka %s",
+              KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key(), client));
     }
   }
 

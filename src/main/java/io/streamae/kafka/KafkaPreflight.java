@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Place in the pipeline: none; {@code ScoringJobMain} runs it on the client. Without it a job
  * with a mistyped topic or an unreachable broker is accepted and then restarts in a loop. Input:
- * the validated {@code kafka.*} options; the admin client gets {@code kafka.properties.*}
- * (security settings) and {@code kafka.check-timeout} as its request and API timeout. Output:
- * nothing, or an {@link IllegalStateException} naming the brokers and the topic. A missing output
- * or dead-letter topic is only logged (brokers may create topics on first write).
+ * the validated {@code kafka.*} options; the admin client gets {@code kafka.properties.*} (security
+ * settings) and {@code kafka.check-timeout} as its request and API timeout. Output: nothing, or an
+ * {@link IllegalStateException} naming the brokers and the topic. A missing output or dead-letter
+ * topic is only logged (brokers may create topics on first write).
  */
 public final class KafkaPreflight {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaPreflight.class);
@@ -37,28 +37,32 @@ public final class KafkaPreflight {
   private KafkaPreflight() {}
 
   /**
-   * @throws IllegalStateException when the brokers do not answer within {@code
-   *     kafka.check-timeout} or the input topic does not exist, naming brokers and topic
+   * @throws IllegalStateException when the brokers do not answer within {@code kafka.check-timeout}
+   *     or the input topic does not exist, naming brokers and topic
    */
   public static void check(KafkaSettings kafka) throws InterruptedException {
     check(kafka, null);
   }
 
   /**
-   * Also checks that the model-updates topic exists, when there is one: a job would otherwise
-   * never see an update.
+   * Also checks that the model-updates topic exists, when there is one: a job would otherwise never
+   * see an update.
    *
    * @param modelUpdatesTopic {@code model.updates-topic}, or null
    */
-  public static void check(KafkaSettings kafka, String modelUpdatesTopic) throws InterruptedException {
+  public static void check(KafkaSettings kafka, String modelUpdatesTopic)
+      throws InterruptedException {
     Duration timeout = kafka.checkTimeout();
     String servers = kafka.bootstrapServers();
     Properties props = new Properties();
-    kafka.properties().forEach((k, v) -> {
-      if (!MANAGED.contains(k)) {
-        props.setProperty(k, v);
-      }
-    });
+    kafka
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (!MANAGED.contains(k)) {
+                props.setProperty(k, v);
+              }
+            });
     props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     String millis = Long.toString(Math.max(1, timeout.toMillis()));
     props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);

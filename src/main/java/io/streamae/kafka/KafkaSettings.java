@@ -56,53 +56,88 @@ public record KafkaSettings(
    */
   public static KafkaSettings from(Configuration c, boolean required) {
     String servers = trimmed(c.get(KafkaOptions.KAFKA_BOOTSTRAP_SERVERS));
-    check(!required || servers != null, KafkaOptions.KAFKA_BOOTSTRAP_SERVERS,
-        c.get(KafkaOptions.KAFKA_BOOTSTRAP_SERVERS), "must be set when source.kind is kafka");
+    check(
+        !required || servers != null,
+        KafkaOptions.KAFKA_BOOTSTRAP_SERVERS,
+        c.get(KafkaOptions.KAFKA_BOOTSTRAP_SERVERS),
+        "must be set when source.kind is kafka");
     String input = nonBlank(c, KafkaOptions.KAFKA_INPUT_TOPIC);
     String output = nonBlank(c, KafkaOptions.KAFKA_OUTPUT_TOPIC);
     String deadLetters = nonBlank(c, KafkaOptions.KAFKA_DEAD_LETTER_TOPIC);
-    check(!output.equals(input), KafkaOptions.KAFKA_OUTPUT_TOPIC, output,
+    check(
+        !output.equals(input),
+        KafkaOptions.KAFKA_OUTPUT_TOPIC,
+        output,
         "must differ from " + KafkaOptions.KAFKA_INPUT_TOPIC.key());
-    check(!deadLetters.equals(input), KafkaOptions.KAFKA_DEAD_LETTER_TOPIC, deadLetters,
+    check(
+        !deadLetters.equals(input),
+        KafkaOptions.KAFKA_DEAD_LETTER_TOPIC,
+        deadLetters,
         "must differ from " + KafkaOptions.KAFKA_INPUT_TOPIC.key());
-    check(!deadLetters.equals(output), KafkaOptions.KAFKA_DEAD_LETTER_TOPIC, deadLetters,
+    check(
+        !deadLetters.equals(output),
+        KafkaOptions.KAFKA_DEAD_LETTER_TOPIC,
+        deadLetters,
         "must differ from " + KafkaOptions.KAFKA_OUTPUT_TOPIC.key());
     String starting = oneOf(c, KafkaOptions.KAFKA_STARTING_OFFSETS, STARTING_OFFSETS);
     String stopping = oneOf(c, KafkaOptions.KAFKA_STOPPING_OFFSETS, STOPPING_OFFSETS);
     String eventTime = oneOf(c, KafkaOptions.KAFKA_EVENT_TIME, EVENT_TIMES);
     String guarantee = oneOf(c, KafkaOptions.KAFKA_DELIVERY_GUARANTEE, DELIVERY_GUARANTEES);
     String prefix = trimmed(c.get(KafkaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX));
-    check(!guarantee.equals(EXACTLY_ONCE) || prefix != null,
-        KafkaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX, prefix,
+    check(
+        !guarantee.equals(EXACTLY_ONCE) || prefix != null,
+        KafkaOptions.KAFKA_TRANSACTIONAL_ID_PREFIX,
+        prefix,
         "must be set when kafka.delivery-guarantee is exactly-once");
     Duration timeout = c.get(KafkaOptions.KAFKA_TRANSACTION_TIMEOUT);
-    check(!timeout.isNegative() && !timeout.isZero(), KafkaOptions.KAFKA_TRANSACTION_TIMEOUT,
-        timeout, "must be positive");
-    check(timeout.compareTo(MAX_TRANSACTION_TIMEOUT) <= 0, KafkaOptions.KAFKA_TRANSACTION_TIMEOUT,
-        timeout, String.format("must not exceed %s, the brokers' default"
-            + " transaction.max.timeout.ms", MAX_TRANSACTION_TIMEOUT));
+    check(
+        !timeout.isNegative() && !timeout.isZero(),
+        KafkaOptions.KAFKA_TRANSACTION_TIMEOUT,
+        timeout,
+        "must be positive");
+    check(
+        timeout.compareTo(MAX_TRANSACTION_TIMEOUT) <= 0,
+        KafkaOptions.KAFKA_TRANSACTION_TIMEOUT,
+        timeout,
+        String.format(
+            "must not exceed %s, the brokers' default" + " transaction.max.timeout.ms",
+            MAX_TRANSACTION_TIMEOUT));
     Duration interval = c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
     if (guarantee.equals(EXACTLY_ONCE) && interval != null && timeout.compareTo(interval) <= 0) {
-      throw new IllegalArgumentException(String.format(
-          "%s (%s) must exceed %s (%s), or transactions expire before their checkpoint commits",
-          KafkaOptions.KAFKA_TRANSACTION_TIMEOUT.key(), timeout,
-          CheckpointingOptions.CHECKPOINTING_INTERVAL.key(), interval));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s (%s) must exceed %s (%s), or transactions expire before their checkpoint commits",
+              KafkaOptions.KAFKA_TRANSACTION_TIMEOUT.key(),
+              timeout,
+              CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
+              interval));
     }
     Map<String, String> properties = new TreeMap<>();
     for (Map.Entry<String, String> e : c.toMap().entrySet()) {
       if (e.getKey().startsWith(KafkaOptions.KAFKA_PROPERTIES_PREFIX)) {
         String key = e.getKey().substring(KafkaOptions.KAFKA_PROPERTIES_PREFIX.length());
         if (key.isEmpty()) {
-          throw new IllegalArgumentException(String.format(
-              "%s needs a Kafka client property name after the prefix",
-              KafkaOptions.KAFKA_PROPERTIES_PREFIX));
+          throw new IllegalArgumentException(
+              String.format(
+                  "%s needs a Kafka client property name after the prefix",
+                  KafkaOptions.KAFKA_PROPERTIES_PREFIX));
         }
         properties.put(key, e.getValue());
       }
     }
-    return new KafkaSettings(servers, input, output, deadLetters,
-        nonBlank(c, KafkaOptions.KAFKA_GROUP_ID), starting, stopping, eventTime, guarantee,
-        prefix, timeout, positiveDuration(c, KafkaOptions.KAFKA_CHECK_TIMEOUT),
+    return new KafkaSettings(
+        servers,
+        input,
+        output,
+        deadLetters,
+        nonBlank(c, KafkaOptions.KAFKA_GROUP_ID),
+        starting,
+        stopping,
+        eventTime,
+        guarantee,
+        prefix,
+        timeout,
+        positiveDuration(c, KafkaOptions.KAFKA_CHECK_TIMEOUT),
         Map.copyOf(properties));
   }
 
@@ -124,8 +159,9 @@ public record KafkaSettings(
   /** A sorted copy with the values of secret keys (see {@link #isSecret}) masked. */
   public static Map<String, String> redacted(Map<?, ?> properties) {
     Map<String, String> copy = new TreeMap<>();
-    properties.forEach((k, v) ->
-        copy.put(String.valueOf(k), isSecret(String.valueOf(k)) ? MASK : String.valueOf(v)));
+    properties.forEach(
+        (k, v) ->
+            copy.put(String.valueOf(k), isSecret(String.valueOf(k)) ? MASK : String.valueOf(v)));
     return copy;
   }
 

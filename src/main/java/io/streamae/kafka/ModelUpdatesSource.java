@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka source of {@code model.updates-topic}: raw update messages (bytes plus coordinates,
- * as {@link RawReading}s) for {@code parse-model-updates}. Always unbounded, whatever {@code
+ * The Kafka source of {@code model.updates-topic}: raw update messages (bytes plus coordinates, as
+ * {@link RawReading}s) for {@code parse-model-updates}. Always unbounded, whatever {@code
  * kafka.stopping-offsets} says for the readings: updates may come at any time. It reads with the
  * group {@code kafka.group-id} + {@value #GROUP_SUFFIX}, the {@code kafka.properties.*} of every
  * client, and starts as {@code model.updates-starting-offsets} says; after a restore, at the
@@ -43,11 +43,14 @@ public final class ModelUpdatesSource {
   public static KafkaSource<RawReading> build(
       KafkaSettings kafka, String topic, String startingOffsets) {
     if (topic == null) {
-      throw new IllegalArgumentException("model.updates-topic must be set for the model-updates source");
+      throw new IllegalArgumentException(
+          "model.updates-topic must be set for the model-updates source");
     }
     if (kafka.bootstrapServers() == null) {
       throw new IllegalArgumentException(
-          String.format("%s must be set to read model.updates-topic", KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key()));
+          String.format(
+              "%s must be set to read model.updates-topic",
+              KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key()));
     }
     Properties props = new Properties();
     kafka.properties().forEach(props::setProperty);
@@ -61,10 +64,7 @@ public final class ModelUpdatesSource {
           default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.LATEST);
         };
     LOG.info(
-        "model updates from topic {} (group {}, starting at {})",
-        topic,
-        group,
-        startingOffsets);
+        "model updates from topic {} (group {}, starting at {})", topic, group, startingOffsets);
     return KafkaSource.<RawReading>builder()
         .setProperties(props)
         .setBootstrapServers(kafka.bootstrapServers())

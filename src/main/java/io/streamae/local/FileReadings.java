@@ -6,13 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A history file, already read by {@link io.streamae.model.io.HistoryReader}, as the raw
- * readings of a local run: one JSON reading per row, merged across sensors in event-time order. A
- * local file is bounded, so sorting it costs nothing and keeps a file grouped by sensor from
- * dragging the watermark past the next sensor's readings (which would make them late).
+ * A history file, already read by {@link io.streamae.model.io.HistoryReader}, as the raw readings
+ * of a local run: one JSON reading per row, merged across sensors in event-time order. A local file
+ * is bounded, so sorting it costs nothing and keeps a file grouped by sensor from dragging the
+ * watermark past the next sensor's readings (which would make them late).
  *
  * <p>Input: the file's series (features in model order). Output: {@link RawReading}s whose payload
  * is the stream's reading format, so they pass the same parser, windows and dead-letter rules as
@@ -32,15 +31,15 @@ public final class FileReadings {
         order.add(new long[] {series.timestamps()[i], s, i});
       }
     }
-    order.sort(
-        (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    order.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     List<RawReading> out = new ArrayList<>(order.size());
     String origin = "file:" + fileName;
     StringBuilder sb = new StringBuilder(128);
     for (long[] o : order) {
       String sensor = sensors.get((int) o[1]);
       HistoryData.Series series = history.series().get(sensor);
-      float[] values = Arrays.copyOfRange(series.values(), (int) o[2] * width, ((int) o[2] + 1) * width);
+      float[] values =
+          Arrays.copyOfRange(series.values(), (int) o[2] * width, ((int) o[2] + 1) * width);
       sb.setLength(0);
       sb.append("{\"sensorId\":");
       quote(sb, sensor);

@@ -1,18 +1,18 @@
 package io.streamae.local;
 
-import io.streamae.job.JobConfig;
-import io.streamae.job.AnomalyDetectionJob;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamae.evaluation.NabLabels;
 import io.streamae.ingest.RawReading;
+import io.streamae.job.AnomalyDetectionJob;
+import io.streamae.job.JobConfig;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
-import io.streamae.model.io.ModelBundle;
-import io.streamae.model.io.UnusableInputException;
 import io.streamae.model.io.HistoryData;
 import io.streamae.model.io.HistoryReader;
+import io.streamae.model.io.ModelBundle;
+import io.streamae.model.io.UnusableInputException;
 import io.streamae.model.training.TrainingListener;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
@@ -39,19 +39,19 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The embedded default: runs the scoring job in a local Flink environment on a built-in source
  * (synthetic machines with injected faults, the bundled NAB machine-temperature series, or a
- * JSON-lines file), trains a model on the source's normal prefix when none is given, writes
- * results and dead letters as JSON lines and prints a summary of what was found.
+ * JSON-lines file), trains a model on the source's normal prefix when none is given, writes results
+ * and dead letters as JSON lines and prints a summary of what was found.
  */
 public final class LocalRun {
   private final JobConfig config;
@@ -87,10 +87,23 @@ public final class LocalRun {
     this(config, flinkConfig, out, retrain, err, showProgress, trainingProgress, 0);
   }
 
-  /** A run whose generator source is paced at {@code readingsPerSecond} (0 = as fast as possible). */
-  public LocalRun(JobConfig config, Configuration flinkConfig, PrintStream out, boolean retrain,
+  /**
+   * A run whose generator source is paced at {@code readingsPerSecond} (0 = as fast as possible).
+   */
+  public LocalRun(
+      JobConfig config,
+      Configuration flinkConfig,
+      PrintStream out,
+      boolean retrain,
       double readingsPerSecond) {
-    this(config, flinkConfig, out, retrain, System.err, false, TrainingListener.NONE,
+    this(
+        config,
+        flinkConfig,
+        out,
+        retrain,
+        System.err,
+        false,
+        TrainingListener.NONE,
         readingsPerSecond);
   }
 
@@ -125,10 +138,10 @@ public final class LocalRun {
   /**
    * What the run did, for the summary and for tests.
    *
-   * @param anomaliesInKnownFaults anomalous windows that end inside a known fault of the source
-   *     (0 when the source knows none)
-   * @param steadyReadingsPerSecond readings/s from the first result to the end (start-up
-   *     excluded); NaN when the run was too short to tell
+   * @param anomaliesInKnownFaults anomalous windows that end inside a known fault of the source (0
+   *     when the source knows none)
+   * @param steadyReadingsPerSecond readings/s from the first result to the end (start-up excluded);
+   *     NaN when the run was too short to tell
    */
   public record Result(
       String modelPath,
@@ -147,7 +160,8 @@ public final class LocalRun {
     for (String output : List.of(config.outputPath(), config.deadLetterPath())) {
       Path file = Paths.get(output).toAbsolutePath();
       if (Files.isDirectory(file)) {
-        throw new IllegalArgumentException(String.format("output file %s is a directory, not a file", output));
+        throw new IllegalArgumentException(
+            String.format("output file %s is a directory, not a file", output));
       }
       Files.createDirectories(file.getParent());
     }
@@ -170,7 +184,8 @@ public final class LocalRun {
     Configuration conf = new Configuration(flinkConfig);
     setIfMissing(conf, CoreOptions.DEFAULT_PARALLELISM, 2);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
-    setIfMissing(conf, CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofSeconds(10));
+    setIfMissing(
+        conf, CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofSeconds(10));
     setIfMissing(conf, RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     setIfMissing(conf, RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -179,15 +194,26 @@ public final class LocalRun {
     Source source = source(env, bundle.layout().featureNames(), bundle.layout().timesteps());
     AnomalyDetectionJob job = new AnomalyDetectionJob(effective, bundle.layout());
     AnomalyDetectionJob.Outputs outputs = job.build(source.stream());
-    outputs.results()
+    outputs
+        .results()
         .sinkTo(new JsonLinesFileSink<>(config.outputPath(), RecordJson::result))
-        .name(AnomalyDetectionJob.RESULTS_SINK).uid(AnomalyDetectionJob.RESULTS_SINK).setParallelism(1);
-    outputs.deadLetters()
+        .name(AnomalyDetectionJob.RESULTS_SINK)
+        .uid(AnomalyDetectionJob.RESULTS_SINK)
+        .setParallelism(1);
+    outputs
+        .deadLetters()
         .sinkTo(new JsonLinesFileSink<>(config.deadLetterPath(), RecordJson::deadLetter))
-        .name(AnomalyDetectionJob.DEAD_LETTER_SINK).uid(AnomalyDetectionJob.DEAD_LETTER_SINK).setParallelism(1);
+        .name(AnomalyDetectionJob.DEAD_LETTER_SINK)
+        .uid(AnomalyDetectionJob.DEAD_LETTER_SINK)
+        .setParallelism(1);
 
-    out.printf(Locale.ROOT, "running the scoring job locally: %s, model %s, windows of %d readings, slide %d%n",
-        source.description(), bundle.versionLabel(), bundle.layout().timesteps(), config.windowSlide());
+    out.printf(
+        Locale.ROOT,
+        "running the scoring job locally: %s, model %s, windows of %d readings, slide %d%n",
+        source.description(),
+        bundle.versionLabel(),
+        bundle.layout().timesteps(),
+        config.windowSlide());
     // the sinks truncate these files once the job is running; until then progress must not count
     // the results of an earlier run
     Files.deleteIfExists(Paths.get(config.outputPath()));
@@ -203,7 +229,8 @@ public final class LocalRun {
         new RunProgress(Paths.get(config.outputPath()), expected, err, showProgress).start()) {
       result = env.execute("streamae-" + config.source());
       end = System.nanoTime();
-      steadyWindows = progress.steadyWindowsPerSecond(countLines(Paths.get(config.outputPath())), end);
+      steadyWindows =
+          progress.steadyWindowsPerSecond(countLines(Paths.get(config.outputPath())), end);
     }
     double seconds = (end - start) / 1e9;
     return summarize(modelPath, source, seconds, steadyWindows * config.windowSlide(), result);
@@ -211,31 +238,40 @@ public final class LocalRun {
 
   /** Copies the pre-trained demo model if there is one for this source and it fits the windows. */
   private boolean extractBundledModel(Path model) throws IOException {
-    try (java.io.InputStream in = LocalRun.class.getResourceAsStream(bundledModel(config.source()))) {
+    try (java.io.InputStream in =
+        LocalRun.class.getResourceAsStream(bundledModel(config.source()))) {
       if (in == null || config.sourcePath() != null) {
         return false;
       }
       byte[] bytes = in.readAllBytes();
-      ModelBundle bundle = ModelBundle.read(new java.io.ByteArrayInputStream(bytes), bundledModel(config.source()));
+      ModelBundle bundle =
+          ModelBundle.read(new java.io.ByteArrayInputStream(bytes), bundledModel(config.source()));
       if (config.windowSize() != null && config.windowSize() != bundle.layout().timesteps()) {
         return false;
       }
       Files.createDirectories(model.getParent());
       Files.write(model, bytes);
-      out.printf(Locale.ROOT, "using the pre-trained demo model %s (trained on the source's normal prefix; run --retrain to train it here)%n",
+      out.printf(
+          Locale.ROOT,
+          "using the pre-trained demo model %s (trained on the source's normal prefix; run --retrain to train it here)%n",
           bundle.versionLabel());
       return true;
     }
   }
 
-  private static <T> void setIfMissing(Configuration conf, org.apache.flink.configuration.ConfigOption<T> option, T value) {
+  private static <T> void setIfMissing(
+      Configuration conf, org.apache.flink.configuration.ConfigOption<T> option, T value) {
     if (!conf.contains(option)) {
       conf.set(option, value);
     }
   }
 
   private record Source(
-      DataStream<RawReading> stream, String description, long readings, int sensors, List<Episode> known) {}
+      DataStream<RawReading> stream,
+      String description,
+      long readings,
+      int sensors,
+      List<Episode> known) {}
 
   private static List<String> linesOf(Path file) throws IOException {
     return Files.isRegularFile(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
@@ -259,61 +295,103 @@ public final class LocalRun {
       case "generator" -> {
         SyntheticSensors sensors = sensors();
         DataStream<RawReading> stream =
-            env.fromSource(GeneratedReadings.source(sensors, config.generatorPoisonEvery(),
-                readingsPerSecond),
-                    WatermarkStrategy.noWatermarks(), "synthetic-sensors")
+            env.fromSource(
+                    GeneratedReadings.source(
+                        sensors, config.generatorPoisonEvery(), readingsPerSecond),
+                    WatermarkStrategy.noWatermarks(),
+                    "synthetic-sensors")
                 .setParallelism(1)
                 .uid("synthetic-sensors");
         List<Episode> known = new ArrayList<>();
         for (SyntheticSensors.Fault f : sensors.faults()) {
           known.add(new Episode(f.sensorId(), f.kind(), f.start(), f.end()));
         }
-        return new Source(stream,
-            String.format(Locale.ROOT, "%d synthetic machines × %d readings%s", sensors.sensors(),
-                sensors.readingsPerSensor(), readingsPerSecond > 0
-                    ? String.format(Locale.ROOT, " at %,.0f readings/s", readingsPerSecond) : ""),
-            sensors.total(), sensors.sensors(), known);
+        return new Source(
+            stream,
+            String.format(
+                Locale.ROOT,
+                "%d synthetic machines × %d readings%s",
+                sensors.sensors(),
+                sensors.readingsPerSensor(),
+                readingsPerSecond > 0
+                    ? String.format(Locale.ROOT, " at %,.0f readings/s", readingsPerSecond)
+                    : ""),
+            sensors.total(),
+            sensors.sensors(),
+            known);
       }
       case "nab" -> {
-        NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
+        NabSample sample =
+            config.sourcePath() == null
+                ? NabSample.bundled()
+                : NabSample.of(Paths.get(config.sourcePath()));
         List<Episode> known = new ArrayList<>();
         if (config.sourcePath() == null) {
           for (NabLabels.Window w : bundledNabWindows()) {
-            known.add(new Episode(sample.sensorId(), "labelled anomaly window (NAB)", w.startMs(), w.endMs()));
+            known.add(
+                new Episode(
+                    sample.sensorId(), "labelled anomaly window (NAB)", w.startMs(), w.endMs()));
           }
         }
         DataStream<RawReading> stream =
             env.fromData(sample.readings(), TypeInformation.of(RawReading.class)).uid("nab-sample");
         if (sample.rows() < timesteps) {
-          throw new UnusableInputException(String.format(Locale.ROOT,
-              "NAB series %s has %d readings, fewer than one window of %d: nothing to score",
-              config.sourcePath() == null ? sample.sensorId() : config.sourcePath(), sample.rows(), timesteps));
+          throw new UnusableInputException(
+              String.format(
+                  Locale.ROOT,
+                  "NAB series %s has %d readings, fewer than one window of %d: nothing to score",
+                  config.sourcePath() == null ? sample.sensorId() : config.sourcePath(),
+                  sample.rows(),
+                  timesteps));
         }
-        return new Source(stream, "NAB series " + sample.sensorId() + " (" + sample.rows() + " readings)", sample.rows(), 1, known);
+        return new Source(
+            stream,
+            "NAB series " + sample.sensorId() + " (" + sample.rows() + " readings)",
+            sample.rows(),
+            1,
+            known);
       }
       case "file" -> {
         Path file = Paths.get(config.sourcePath());
         HistoryData history = new HistoryReader(null, null, features, ',').read(file);
         history.badRowReport(file.toString(), 10).forEach(out::println);
         history.requireWindow(file.toString(), timesteps);
-        List<RawReading> readings = FileReadings.inEventTimeOrder(history, file.getFileName().toString());
+        List<RawReading> readings =
+            FileReadings.inEventTimeOrder(history, file.getFileName().toString());
         DataStream<RawReading> stream =
             env.fromData(readings, TypeInformation.of(RawReading.class)).uid("file-readings");
-        return new Source(stream,
-            String.format(Locale.ROOT, "file %s (%,d readings of %d sensors, in event-time order)",
-                file, readings.size(), history.series().size()),
-            readings.size(), history.series().size(), List.of());
+        return new Source(
+            stream,
+            String.format(
+                Locale.ROOT,
+                "file %s (%,d readings of %d sensors, in event-time order)",
+                file,
+                readings.size(),
+                history.series().size()),
+            readings.size(),
+            history.series().size(),
+            List.of());
       }
-      default -> throw new IllegalArgumentException(
-          String.format("source.kind (%s) cannot run locally; use generator, nab or file (Kafka runs through jobs/)", config.source()));
+      default ->
+          throw new IllegalArgumentException(
+              String.format(
+                  "source.kind (%s) cannot run locally; use generator, nab or file (Kafka runs through jobs/)",
+                  config.source()));
     }
   }
 
   private SyntheticSensors sensors() {
-    return new SyntheticSensors(config.generatorSensors(), config.generatorReadings(), config.generatorInterval().toMillis(), 7);
+    return new SyntheticSensors(
+        config.generatorSensors(),
+        config.generatorReadings(),
+        config.generatorInterval().toMillis(),
+        7);
   }
 
-  /** Trains a model on the source's normal history: the generator's fault-free prefix, or NAB's first week. */
+  /**
+   * Trains a model on the source's normal history: the generator's fault-free prefix, or NAB's
+   * first week.
+   */
   private void trainDemoModel(Path model) throws IOException {
     HistoryData history;
     AutoencoderSpec spec;
@@ -332,30 +410,88 @@ public final class LocalRun {
           }
           series.put(SyntheticSensors.sensorId(s), new HistoryData.Series(ts, values));
         }
-        history = new HistoryData(SyntheticSensors.FEATURES, series, (long) rows * sensors.sensors(), List.of(), 0, "generated");
-        spec = AutoencoderSpec.lstm(config.windowSize() == null ? 32 : config.windowSize(), 3, 1, List.of(32), CellActivation.TANH, ModelMode.COMPOSITE);
+        history =
+            new HistoryData(
+                SyntheticSensors.FEATURES,
+                series,
+                (long) rows * sensors.sensors(),
+                List.of(),
+                0,
+                "generated");
+        spec =
+            AutoencoderSpec.lstm(
+                config.windowSize() == null ? 32 : config.windowSize(),
+                3,
+                1,
+                List.of(32),
+                CellActivation.TANH,
+                ModelMode.COMPOSITE);
         epochs = 6;
       }
       case "nab" -> {
-        NabSample sample = config.sourcePath() == null ? NabSample.bundled() : NabSample.of(Paths.get(config.sourcePath()));
+        NabSample sample =
+            config.sourcePath() == null
+                ? NabSample.bundled()
+                : NabSample.of(Paths.get(config.sourcePath()));
         int rows = Math.min(2000, (int) (sample.rows() * 0.15));
         long[] ts = java.util.Arrays.copyOf(sample.timestamps(), rows);
         float[] values = java.util.Arrays.copyOf(sample.values(), rows);
-        history = new HistoryData(NabSample.FEATURES, Map.of(sample.sensorId(), new HistoryData.Series(ts, values)), rows, List.of(), 0, "nab-prefix");
-        spec = AutoencoderSpec.lstm(config.windowSize() == null ? 24 : config.windowSize(), 1, 1, List.of(32), CellActivation.TANH, ModelMode.COMPOSITE);
+        history =
+            new HistoryData(
+                NabSample.FEATURES,
+                Map.of(sample.sensorId(), new HistoryData.Series(ts, values)),
+                rows,
+                List.of(),
+                0,
+                "nab-prefix");
+        spec =
+            AutoencoderSpec.lstm(
+                config.windowSize() == null ? 24 : config.windowSize(),
+                1,
+                1,
+                List.of(32),
+                CellActivation.TANH,
+                ModelMode.COMPOSITE);
         epochs = 15;
       }
-      default -> throw new IllegalArgumentException(
-          String.format("model.path must be set for source.kind %s (train one with the train command)", config.source()));
+      default ->
+          throw new IllegalArgumentException(
+              String.format(
+                  "model.path must be set for source.kind %s (train one with the train command)",
+                  config.source()));
     }
-    out.printf(Locale.ROOT, "no model given: training %s on %,d normal readings (%d epochs) → %s%n",
-        spec.kind().name().toLowerCase(Locale.ROOT) + " " + spec.mode().name().toLowerCase(Locale.ROOT) + " autoencoder",
-        history.usableRows(), epochs, model);
-    long start = System.nanoTime();
-    TrainingOptions options = TrainingOptions.builder().epochs(epochs).batchSize(64).seed(42).validationFraction(0.2).listener(trainingProgress).build();
-    TrainingRunner.Outcome outcome = TrainingRunner.trainAndWrite(
-        new TrainingRunner.Request(history, "built-in " + config.source() + " normal prefix", spec, options, "percentile", 99.5, "demo-" + config.source(), "1", 3),
+    out.printf(
+        Locale.ROOT,
+        "no model given: training %s on %,d normal readings (%d epochs) → %s%n",
+        spec.kind().name().toLowerCase(Locale.ROOT)
+            + " "
+            + spec.mode().name().toLowerCase(Locale.ROOT)
+            + " autoencoder",
+        history.usableRows(),
+        epochs,
         model);
+    long start = System.nanoTime();
+    TrainingOptions options =
+        TrainingOptions.builder()
+            .epochs(epochs)
+            .batchSize(64)
+            .seed(42)
+            .validationFraction(0.2)
+            .listener(trainingProgress)
+            .build();
+    TrainingRunner.Outcome outcome =
+        TrainingRunner.trainAndWrite(
+            new TrainingRunner.Request(
+                history,
+                "built-in " + config.source() + " normal prefix",
+                spec,
+                options,
+                "percentile",
+                99.5,
+                "demo-" + config.source(),
+                "1",
+                3),
+            model);
     if (trainingProgress instanceof AutoCloseable c) {
       try {
         c.close();
@@ -363,10 +499,16 @@ public final class LocalRun {
         throw new IllegalStateException(e);
       }
     }
-    out.printf(Locale.ROOT, "trained in %.1f s, threshold %.4f%n", (System.nanoTime() - start) / 1e9, outcome.bundle().threshold());
+    out.printf(
+        Locale.ROOT,
+        "trained in %.1f s, threshold %.4f%n",
+        (System.nanoTime() - start) / 1e9,
+        outcome.bundle().threshold());
   }
 
-  private Result summarize(String modelPath, Source source, double seconds, double steadyRate, JobExecutionResult result) throws IOException {
+  private Result summarize(
+      String modelPath, Source source, double seconds, double steadyRate, JobExecutionResult result)
+      throws IOException {
     ObjectMapper json = new ObjectMapper();
     Map<String, long[]> perSensor = new TreeMap<>(); // windows, anomalies, first anomaly ts
     Map<String, List<Long>> anomalyTimes = new LinkedHashMap<>();
@@ -401,20 +543,43 @@ public final class LocalRun {
         }
       }
     }
-    String alarms = source.known().isEmpty()
-        ? String.format(Locale.ROOT, "%,d anomalous", anomalies)
-        : String.format(Locale.ROOT, "%,d anomalous (%,d inside known faults, %,d outside)",
-            anomalies, inFaults, anomalies - inFaults);
-    String rate = Double.isNaN(steadyRate)
-        ? String.format(Locale.ROOT, "%,.0f readings/s including start-up", source.readings() / seconds)
-        : String.format(Locale.ROOT, "%,.0f readings/s steady, %,.0f/s including start-up",
-            steadyRate, source.readings() / seconds);
-    out.printf(Locale.ROOT, "%njob finished in %.1f s: %,d readings → %,d windows scored, %s; %s%n",
-        seconds, source.readings(), windows, alarms, rate);
-    out.printf(Locale.ROOT, "%n%-22s %9s %10s %20s%n", "sensor", "windows", "anomalous", "first anomaly");
+    String alarms =
+        source.known().isEmpty()
+            ? String.format(Locale.ROOT, "%,d anomalous", anomalies)
+            : String.format(
+                Locale.ROOT,
+                "%,d anomalous (%,d inside known faults, %,d outside)",
+                anomalies,
+                inFaults,
+                anomalies - inFaults);
+    String rate =
+        Double.isNaN(steadyRate)
+            ? String.format(
+                Locale.ROOT, "%,.0f readings/s including start-up", source.readings() / seconds)
+            : String.format(
+                Locale.ROOT,
+                "%,.0f readings/s steady, %,.0f/s including start-up",
+                steadyRate,
+                source.readings() / seconds);
+    out.printf(
+        Locale.ROOT,
+        "%njob finished in %.1f s: %,d readings → %,d windows scored, %s; %s%n",
+        seconds,
+        source.readings(),
+        windows,
+        alarms,
+        rate);
+    out.printf(
+        Locale.ROOT, "%n%-22s %9s %10s %20s%n", "sensor", "windows", "anomalous", "first anomaly");
     for (Map.Entry<String, long[]> e : perSensor.entrySet()) {
       long[] s = e.getValue();
-      out.printf(Locale.ROOT, "%-22s %,9d %,10d %20s%n", e.getKey(), s[0], s[1], s[2] == Long.MAX_VALUE ? "-" : fmt(s[2]));
+      out.printf(
+          Locale.ROOT,
+          "%-22s %,9d %,10d %20s%n",
+          e.getKey(),
+          s[0],
+          s[1],
+          s[2] == Long.MAX_VALUE ? "-" : fmt(s[2]));
     }
     List<String> known = new ArrayList<>();
     if (!source.known().isEmpty()) {
@@ -428,23 +593,55 @@ public final class LocalRun {
             first = first == null ? t : Math.min(first, t);
           }
         }
-        String verdict = first == null
-            ? "NOT flagged"
-            : String.format(Locale.ROOT, "flagged %s after onset, %s before the end (%d anomalous windows)",
-                duration(first - ep.start()), duration(ep.end() - first), count);
-        String line = String.format(Locale.ROOT, "  %-20s %-36s %s → %s: %s", ep.sensorId(), ep.what(), fmt(ep.start()), fmt(ep.end()), verdict);
+        String verdict =
+            first == null
+                ? "NOT flagged"
+                : String.format(
+                    Locale.ROOT,
+                    "flagged %s after onset, %s before the end (%d anomalous windows)",
+                    duration(first - ep.start()),
+                    duration(ep.end() - first),
+                    count);
+        String line =
+            String.format(
+                Locale.ROOT,
+                "  %-20s %-36s %s → %s: %s",
+                ep.sensorId(),
+                ep.what(),
+                fmt(ep.start()),
+                fmt(ep.end()),
+                verdict);
         known.add(line);
         out.println(line);
       }
     }
-    out.printf(Locale.ROOT, "%ndead letters: %,d %s%n", dead, reasons.isEmpty() ? "" : reasons.toString());
-    out.printf(Locale.ROOT, "results:      %s%ndead letters: %s%n", config.outputPath(), config.deadLetterPath());
-    return new Result(modelPath, source.readings(), windows, anomalies, inFaults, dead, reasons,
-        seconds, steadyRate, perSensor, known);
+    out.printf(
+        Locale.ROOT, "%ndead letters: %,d %s%n", dead, reasons.isEmpty() ? "" : reasons.toString());
+    out.printf(
+        Locale.ROOT,
+        "results:      %s%ndead letters: %s%n",
+        config.outputPath(),
+        config.deadLetterPath());
+    return new Result(
+        modelPath,
+        source.readings(),
+        windows,
+        anomalies,
+        inFaults,
+        dead,
+        reasons,
+        seconds,
+        steadyRate,
+        perSensor,
+        known);
   }
 
   private static String fmt(long epochMillis) {
-    return Instant.ofEpochMilli(epochMillis).toString().replace("T", " ").replace(":00Z", "").replace("Z", "");
+    return Instant.ofEpochMilli(epochMillis)
+        .toString()
+        .replace("T", " ")
+        .replace(":00Z", "")
+        .replace("Z", "");
   }
 
   private static String duration(long millis) {
@@ -462,7 +659,8 @@ public final class LocalRun {
   private static List<NabLabels.Window> bundledNabWindows() throws IOException {
     try (java.io.InputStream in = NabSample.class.getResourceAsStream(NabSample.WINDOWS_RESOURCE)) {
       if (in == null) {
-        throw new IOException("bundled labels " + NabSample.WINDOWS_RESOURCE + " are missing from the jar");
+        throw new IOException(
+            "bundled labels " + NabSample.WINDOWS_RESOURCE + " are missing from the jar");
       }
       NabLabels labels =
           NabLabels.parse(

@@ -19,8 +19,8 @@ import java.util.Map;
  * updates between batches.
  *
  * <p>A batch of windows of many sensors is split by model, each part scored in one forward pass by
- * its model, and the records put back in arrival order; every record names the version that
- * scored it.
+ * its model, and the records put back in arrival order; every record names the version that scored
+ * it.
  */
 public final class ActiveModels {
   private final String defaultModelId;
@@ -35,7 +35,8 @@ public final class ActiveModels {
    * @param layout the windows the job builds; every model must consume exactly these
    * @param batchSize most windows per forward pass
    */
-  public ActiveModels(ModelBundle defaultBundle, ModelRoutes routes, TensorLayout layout, int batchSize) {
+  public ActiveModels(
+      ModelBundle defaultBundle, ModelRoutes routes, TensorLayout layout, int batchSize) {
     this.defaultModelId = defaultBundle.metadata().modelId();
     this.routes = routes;
     this.layout = layout;
@@ -108,7 +109,8 @@ public final class ActiveModels {
    * Scores up to {@code batchSize} windows, each with its sensor's model, one forward pass per
    * model; records in input order.
    */
-  public AnomalyScorer.Batch scoreBatch(List<SensorWindow> windows, AnomalyScorer.PreviousLookup stored) {
+  public AnomalyScorer.Batch scoreBatch(
+      List<SensorWindow> windows, AnomalyScorer.PreviousLookup stored) {
     if (scorers.size() == 1) {
       return defaultScorer().scoreBatch(windows, stored);
     }
@@ -116,10 +118,14 @@ public final class ActiveModels {
     List<AnomalyScorer> order = new ArrayList<>();
     for (int i = 0; i < windows.size(); i++) {
       AnomalyScorer scorer = scorerFor(windows.get(i).sensorId());
-      parts.computeIfAbsent(scorer, s -> {
-        order.add(s);
-        return new ArrayList<>();
-      }).add(i);
+      parts
+          .computeIfAbsent(
+              scorer,
+              s -> {
+                order.add(s);
+                return new ArrayList<>();
+              })
+          .add(i);
     }
     if (order.size() == 1) {
       return order.get(0).scoreBatch(windows, stored);

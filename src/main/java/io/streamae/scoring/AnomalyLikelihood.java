@@ -7,41 +7,41 @@ import java.util.Locale;
 /**
  * Turns a sensor's raw window errors into a calibrated anomaly likelihood: how improbable the
  * recent error level is among the errors this sensor has shown while it was normal. The tail
- * probability {@code p} behind the score means the same on every sensor, whatever the scale,
- * noise or tail shape of its errors, so one threshold serves a whole fleet.
+ * probability {@code p} behind the score means the same on every sensor, whatever the scale, noise
+ * or tail shape of its errors, so one threshold serves a whole fleet.
  *
- * <p>Place in the pipeline: used by {@link CalibrateScoresFunction} (keyed by sensor) after
- * {@code score-windows}; pure Java, the per-sensor {@link State} lives in Flink keyed state.
+ * <p>Place in the pipeline: used by {@link CalibrateScoresFunction} (keyed by sensor) after {@code
+ * score-windows}; pure Java, the per-sensor {@link State} lives in Flink keyed state.
  *
- * <p>Input, per window: the reconstruction error and the error of the previous window's
- * next-step prediction against the reading that arrived (either may be NaN), the window's newest
- * reading and its event time. A third error stream comes from the readings themselves: a sensor
- * with a rhythm longer than the model's window (a load cycle, a day) is also judged by the
- * distance of its readings from the same point one to three periods earlier ({@link
- * SeasonalReference}). Output: a {@link Result} with the likelihood {@code 1 - p}, the score written to the
- * record, the alarm decision and whether the sensor is still warming up.
+ * <p>Input, per window: the reconstruction error and the error of the previous window's next-step
+ * prediction against the reading that arrived (either may be NaN), the window's newest reading and
+ * its event time. A third error stream comes from the readings themselves: a sensor with a rhythm
+ * longer than the model's window (a load cycle, a day) is also judged by the distance of its
+ * readings from the same point one to three periods earlier ({@link SeasonalReference}). Output: a
+ * {@link Result} with the likelihood {@code 1 - p}, the score written to the record, the alarm
+ * decision and whether the sensor is still warming up.
  *
  * <p>Per error stream (reconstruction, prediction, seasonal):
  *
  * <ol>
- *   <li>the error's logarithm {@code ln(e + 1e-6)} is averaged over the last {@code
- *       averageWindows} windows. On a log scale a sensor's error scale is a shift, which the
- *       reference below absorbs;
- *   <li>the reference is an exponentially decaying histogram (time constant {@code
- *       historyWindows}) of the sensor's earlier averages, in bins of 0.1 (about 10 %);
+ *   <li>the error's logarithm {@code ln(e + 1e-6)} is averaged over the last {@code averageWindows}
+ *       windows. On a log scale a sensor's error scale is a shift, which the reference below
+ *       absorbs;
+ *   <li>the reference is an exponentially decaying histogram (time constant {@code historyWindows})
+ *       of the sensor's earlier averages, in bins of 0.1 (about 10 %);
  *   <li>{@code p} is the reference's share at or above the average — empirical up to the
- *       reference's 90th percentile {@code q}; above it an exponential tail {@code 0.1 ·
- *       exp(-(x - q) / β)} fitted by the mean excess β over {@code q} (peaks over threshold with
- *       a generalised Pareto tail of shape 0 on log errors, i.e. a power-law tail on errors). A
- *       heavy-tailed sensor has a large β, so its big errors are less surprising; β is widened
- *       by {@code 1 + 1/√m} for {@code m} excesses, so a young reference is not overconfident.
- *       The tail is never below the reference's own share at or above the value: errors this
- *       large that the sensor showed while normal are not rare, whatever the fit says.
+ *       reference's 90th percentile {@code q}; above it an exponential tail {@code 0.1 · exp(-(x -
+ *       q) / β)} fitted by the mean excess β over {@code q} (peaks over threshold with a
+ *       generalised Pareto tail of shape 0 on log errors, i.e. a power-law tail on errors). A
+ *       heavy-tailed sensor has a large β, so its big errors are less surprising; β is widened by
+ *       {@code 1 + 1/√m} for {@code m} excesses, so a young reference is not overconfident. The
+ *       tail is never below the reference's own share at or above the value: errors this large that
+ *       the sensor showed while normal are not rare, whatever the fit says.
  * </ol>
  *
- * The streams that have something to judge combine by {@link Combine}. The score is {@code x / (x + 5)} with {@code x =
- * -log10 p}: 0.5 at {@code p = 1e-5}, bounded, never saturating. Tails are kept as logarithms,
- * so nothing underflows to a tie.
+ * The streams that have something to judge combine by {@link Combine}. The score is {@code x / (x +
+ * 5)} with {@code x = -log10 p}: 0.5 at {@code p = 1e-5}, bounded, never saturating. Tails are kept
+ * as logarithms, so nothing underflows to a tie.
  *
  * <p>Alarms and learning. A window is {@code anomalous} when its likelihood reaches {@code
  * alarmLikelihood}; the alarm then holds while the likelihood stays at or above {@code
@@ -57,8 +57,8 @@ import java.util.Locale;
  * <p>Range check. A reading beyond every value the sensor has shown, by more than {@code
  * rangeMargin} of its range so far, counts as a tail of 1e-10 (score 0.67) whatever the model's
  * errors say: a new extreme is what a model trained on a range cannot judge (its tanh units
- * saturate), and what operators ask about first. The range then includes the reading, so only a
- * new extreme counts. It starts from the sensor's first reading and judges from its 500th on, so a
+ * saturate), and what operators ask about first. The range then includes the reading, so only a new
+ * extreme counts. It starts from the sensor's first reading and judges from its 500th on, so a
  * young sensor's range is not mistaken for its limits.
  */
 public final class AnomalyLikelihood implements Serializable {
@@ -118,7 +118,10 @@ public final class AnomalyLikelihood implements Serializable {
 
   /** How the tails of the error streams combine. */
   public enum Combine {
-    /** The most surprising stream decides: {@code p = min(1, k · min(p_i))} over k streams (Bonferroni). */
+    /**
+     * The most surprising stream decides: {@code p = min(1, k · min(p_i))} over k streams
+     * (Bonferroni).
+     */
     MAX,
     /**
      * Fisher's method: every stream counts; for two, {@code p = q · (1 − ln q)} with q the product.
@@ -300,46 +303,63 @@ public final class AnomalyLikelihood implements Serializable {
   public static class State {
     /** Windows seen, scored or not. */
     public long windows;
+
     /** Per stream: windows learned, and the decayed total of the histogram. */
     public long[] samples;
+
     public double[] mass;
     public float[] histogram;
     public double[] recent;
+
     /** Per stream: values in the ring (up to averageWindows) and the next slot. */
     public int[] recentCount;
+
     public int[] recentNext;
+
     /**
-     * Per feature: the mean log reconstruction error of the windows learned from (the typical
-     * error the feature's errors are divided by); null before the first window with features.
+     * Per feature: the mean log reconstruction error of the windows learned from (the typical error
+     * the feature's errors are divided by); null before the first window with features.
      */
     public double[] featureScale;
+
     public long featureSamples;
+
     /** Per feature: lowest and highest reading seen; null before the first reading. */
     public float[] low;
+
     public float[] high;
+
     /** Readings the range has seen. */
     public long rangeReadings;
+
     /** Event time the current alarm started; {@code Long.MIN_VALUE} when not in alarm. */
     public long alarmSince;
+
     /** Event time of the last reported alarm episode; {@code Long.MIN_VALUE} when none. */
     public long lastAlarm;
+
     /** Whether the current alarm episode is held back by suppression. */
     public boolean suppressed;
+
     /**
      * {@link SeasonalReference}: the period in windows (0 while collecting, -1 when the sensor has
      * none), its readings (a collection buffer, then a ring of the last periods, row-major), the
      * readings stored, the feature count, and per feature the mean log distance learned.
      */
     public int seasonPeriod;
+
     /** Per feature, its period in windows (0: none); null while collecting. */
     public int[] seasonPeriods;
+
     public float[] seasonValues;
     public long seasonCount;
     public int seasonFeatures;
     public double[] seasonScale;
     public long seasonSamples;
+
     /** The last signed distances from the reference, a ring of windows by features. */
     public float[] seasonResiduals;
+
     public long seasonResidualCount;
 
     public State() {}
@@ -360,20 +380,20 @@ public final class AnomalyLikelihood implements Serializable {
 
     /**
      * A state for a sensor whose model has just changed: past warm-up, its reference seeded with
-     * the new model's validation errors ({@code prior}) instead of the old model's history, so
-     * the first windows of the new model are judged against what that model normally shows and
-     * learning goes on from there. What does not depend on the model comes over from {@code
-     * previous} (may be null): the sensor's reading range and when its last alarm episode began.
+     * the new model's validation errors ({@code prior}) instead of the old model's history, so the
+     * first windows of the new model are judged against what that model normally shows and learning
+     * goes on from there. What does not depend on the model comes over from {@code previous} (may
+     * be null): the sensor's reading range and when its last alarm episode began.
      *
-     * <p>The prior counts as {@code w = min(prior.count, max(warmupWindows, MIN_SAMPLES))}
-     * windows: about as much evidence as a warm-up would have gathered, so the sensor's own errors
-     * under the new model take over after a few hundred windows. The error stream the prior does
-     * not describe (prediction, for a prior of reconstruction errors) starts empty and judges
-     * only after {@code w} windows of the new model, as after a warm-up. With per-feature
-     * errors, each feature's typical error keeps its ratio to the others from {@code previous}
-     * (which feature of the sensor is the noisy one) and is levelled so their mean is the
-     * prior's median, counting as {@code w} windows; without {@code previous} features it is
-     * learned from the first windows as for a new sensor.
+     * <p>The prior counts as {@code w = min(prior.count, max(warmupWindows, MIN_SAMPLES))} windows:
+     * about as much evidence as a warm-up would have gathered, so the sensor's own errors under the
+     * new model take over after a few hundred windows. The error stream the prior does not describe
+     * (prediction, for a prior of reconstruction errors) starts empty and judges only after {@code
+     * w} windows of the new model, as after a warm-up. With per-feature errors, each feature's
+     * typical error keeps its ratio to the others from {@code previous} (which feature of the
+     * sensor is the noisy one) and is levelled so their mean is the prior's median, counting as
+     * {@code w} windows; without {@code previous} features it is learned from the first windows as
+     * for a new sensor.
      */
     public static State fromPrior(Settings settings, Prior prior, State previous) {
       State s = create(settings);
@@ -451,13 +471,12 @@ public final class AnomalyLikelihood implements Serializable {
   }
 
   /**
-   * A model's own error distribution, from the validation windows it was calibrated on, to start
-   * a sensor's reference from when that model begins to score it ({@link State#fromPrior}).
+   * A model's own error distribution, from the validation windows it was calibrated on, to start a
+   * sensor's reference from when that model begins to score it ({@link State#fromPrior}).
    *
    * @param stream {@link #RECONSTRUCTION} or {@link #PREDICTION}: which error the summary is of
-   * @param features features per window; with two or more the reconstruction stream judges
-   *     errors relative to each feature's typical error, so the prior is taken relative to its
-   *     median
+   * @param features features per window; with two or more the reconstruction stream judges errors
+   *     relative to each feature's typical error, so the prior is taken relative to its median
    * @param count validation windows behind the summary
    * @param p50 median error (normalised squared units), likewise {@code p90}, {@code p99} and the
    *     largest
@@ -478,12 +497,11 @@ public final class AnomalyLikelihood implements Serializable {
     }
 
     /**
-     * Log-error knots of a piecewise-linear CDF at 0, 1, 10, 50, 90, 99 and 100 %; the lower
-     * half mirrors the upper one on the log scale (the summary has no lower quantiles).
+     * Log-error knots of a piecewise-linear CDF at 0, 1, 10, 50, 90, 99 and 100 %; the lower half
+     * mirrors the upper one on the log scale (the summary has no lower quantiles).
      */
     double[] logKnots() {
-      double shift =
-          stream == RECONSTRUCTION && features >= 2 ? Math.log(p50 + ERROR_FLOOR) : 0.0;
+      double shift = stream == RECONSTRUCTION && features >= 2 ? Math.log(p50 + ERROR_FLOOR) : 0.0;
       double l50 = Math.log(p50 + ERROR_FLOOR) - shift;
       double l90 = Math.log(p90 + ERROR_FLOOR) - shift;
       double l99 = Math.log(p99 + ERROR_FLOOR) - shift;
@@ -511,8 +529,8 @@ public final class AnomalyLikelihood implements Serializable {
   /**
    * The calibration of one window.
    *
-   * @param likelihood {@code 1 - p}, in [0, 1]; 0 while warming up or when no error could be
-   *     judged yet
+   * @param likelihood {@code 1 - p}, in [0, 1]; 0 while warming up or when no error could be judged
+   *     yet
    * @param logTail natural log of {@code p} (0 when nothing could be judged)
    * @param score the value for {@code anomalyScore}: {@link #logScore} of the tail
    * @param anomalous whether the window is part of an alarm
@@ -550,8 +568,8 @@ public final class AnomalyLikelihood implements Serializable {
 
   /**
    * Calibrates one window and updates {@code state}; with per-feature errors of two or more
-   * features, the reconstruction stream judges them normalised by each feature's own typical
-   * error ({@link #normalisedError}), so a noisy feature does not hide a quiet one.
+   * features, the reconstruction stream judges them normalised by each feature's own typical error
+   * ({@link #normalisedError}), so a noisy feature does not hide a quiet one.
    *
    * @param featureErrors per-feature reconstruction errors, or null to judge {@code
    *     reconstructionError} as it is
@@ -664,8 +682,8 @@ public final class AnomalyLikelihood implements Serializable {
 
   /**
    * The mean over features of each feature's error divided by that feature's typical error (the
-   * geometric mean of its errors in windows the sensor learned from). Until a feature has a
-   * typical error, its own error counts as typical.
+   * geometric mean of its errors in windows the sensor learned from). Until a feature has a typical
+   * error, its own error counts as typical.
    */
   static double normalisedError(State state, double[] logFeatureErrors) {
     int features = logFeatureErrors.length;
@@ -844,8 +862,6 @@ public final class AnomalyLikelihood implements Serializable {
     double mass = massAtOrAbove(h, base, value);
     return Math.log(Math.min(1.0, Math.max(mass, Double.MIN_NORMAL) / total));
   }
-
-
 
   /** The reference's decayed count at or above {@code value}, its bin counted in part. */
   private static double massAtOrAbove(float[] h, int base, double value) {

@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * Scores windows with a loaded model bundle: tensor, forward pass, errors, predictions in original
- * units, the previous prediction checked against what arrived, and the anomaly decision against
- * the calibrated threshold. Pure Java; the scoring operator keeps each sensor's {@link Previous} in
+ * units, the previous prediction checked against what arrived, and the anomaly decision against the
+ * calibrated threshold. Pure Java; the scoring operator keeps each sensor's {@link Previous} in
  * Flink state and hands windows of many sensors over in one {@link #scoreBatch} call.
  *
  * <p>A batch runs one forward pass for all its windows. Only the comparison with the previous
@@ -27,9 +27,9 @@ import java.util.Map;
  * would, up to the float rounding of the batched kernels (within 1e-5).
  *
  * <p>The score set here maps the error {@code e} against the bundle threshold {@code θ} to [0, 1]
- * as {@code e / (e + θ)} (0.5 exactly at the threshold) and {@code anomalous} is {@code e > θ}.
- * In the job both are provisional: {@link CalibrateScoresFunction} replaces them with the
- * sensor's calibrated anomaly likelihood ({@link AnomalyLikelihood}).
+ * as {@code e / (e + θ)} (0.5 exactly at the threshold) and {@code anomalous} is {@code e > θ}. In
+ * the job both are provisional: {@link CalibrateScoresFunction} replaces them with the sensor's
+ * calibrated anomaly likelihood ({@link AnomalyLikelihood}).
  */
 public final class AnomalyScorer {
   public static final String SHAPE_MISMATCH = "SHAPE_MISMATCH";
@@ -104,17 +104,19 @@ public final class AnomalyScorer {
   /** Scores one window against its sensor's previous prediction (null: none). */
   public Scored score(SensorWindow window, Previous previous) {
     Batch batch = scoreBatch(List.of(window), sensor -> previous);
-    return new Scored(batch.records().get(0), batch.latest().getOrDefault(window.sensorId(), previous));
+    return new Scored(
+        batch.records().get(0), batch.latest().getOrDefault(window.sensorId(), previous));
   }
 
   /**
-   * Scores up to {@link #maxBatch} windows, of any sensors, in one forward pass. {@code stored}
-   * is asked at most once per sensor, for the prediction stored before this batch.
+   * Scores up to {@link #maxBatch} windows, of any sensors, in one forward pass. {@code stored} is
+   * asked at most once per sensor, for the prediction stored before this batch.
    */
   public Batch scoreBatch(List<SensorWindow> windows, PreviousLookup stored) {
     if (windows.size() > maxBatch) {
       throw new IllegalArgumentException(
-          String.format("batch of %s windows, this scorer takes at most %s", windows.size(), maxBatch));
+          String.format(
+              "batch of %s windows, this scorer takes at most %s", windows.size(), maxBatch));
     }
     int steps = spec.timesteps();
     int features = spec.features();
@@ -173,7 +175,8 @@ public final class AnomalyScorer {
     float[] attribution;
     if (spec.mode().reconstructs()) {
       error = inference.windowErrors()[s];
-      featureErrors = Arrays.copyOfRange(inference.featureErrors(), s * features, (s + 1) * features);
+      featureErrors =
+          Arrays.copyOfRange(inference.featureErrors(), s * features, (s + 1) * features);
       attribution = shares(featureErrors);
     } else {
       error = predictionError;
@@ -190,12 +193,15 @@ public final class AnomalyScorer {
     for (int p = 0; p < horizon; p++) {
       predictionTimes[p] = window.end() + (p + 1) * step;
       for (int f = 0; f < features; f++) {
-        predictions[p * features + f] = normalizer.denormalize(raw[rawOffset + p * features + f], f);
+        predictions[p * features + f] =
+            normalizer.denormalize(raw[rawOffset + p * features + f], f);
       }
     }
     Previous next =
         horizon > 0 && step > 0
-            ? new Previous(window.end(), predictionTimes,
+            ? new Previous(
+                window.end(),
+                predictionTimes,
                 Arrays.copyOfRange(raw, rawOffset, rawOffset + horizon * features))
             : null;
 
@@ -232,7 +238,8 @@ public final class AnomalyScorer {
    * still judge predictions. NaN when that last reading or the readings after it are not in the
    * window.
    */
-  private double previousError(Previous previous, SensorWindow window, float[] normalised, int offset) {
+  private double previousError(
+      Previous previous, SensorWindow window, float[] normalised, int offset) {
     if (previous == null) {
       return Double.NaN;
     }

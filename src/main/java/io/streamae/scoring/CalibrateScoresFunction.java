@@ -50,7 +50,8 @@ public class CalibrateScoresFunction
                     "anomaly-reference", TypeInformation.of(AnomalyLikelihood.State.class)));
     calibratedVersion =
         getRuntimeContext()
-            .getState(new ValueStateDescriptor<>("calibrated-version", TypeInformation.of(String.class)));
+            .getState(
+                new ValueStateDescriptor<>("calibrated-version", TypeInformation.of(String.class)));
     MetricGroup group =
         getRuntimeContext()
             .getMetricGroup()

@@ -1,7 +1,7 @@
 package io.streamae.scoring;
 
-import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.ModelBundle;
 import io.streamae.sink.AnomalyRecord;
 import io.streamae.window.SensorWindow;
 import java.util.ArrayList;
@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * sensor, in time order, through the same {@link AnomalyScorer} the job uses, {@value #BATCH}
  * windows per forward pass, then through the same per-sensor calibration as the job's {@code
  * calibrate-scores} ({@link AnomalyLikelihood}), so {@code anomalyScore}, {@code anomalous} and
- * {@code warmingUp} mean what they mean in the job's output; the bundle's threshold stays in
- * {@code threshold}.
+ * {@code warmingUp} mean what they mean in the job's output; the bundle's threshold stays in {@code
+ * threshold}.
  */
 public final class HistoryScorer {
   static final int BATCH = 256;
@@ -74,11 +74,16 @@ public final class HistoryScorer {
               continue;
             }
             AnomalyLikelihood.Result calibrated =
-                likelihood.update(state, r.reconstructionError(), r.featureErrors(), r.predictionError(),
+                likelihood.update(
+                    state,
+                    r.reconstructionError(),
+                    r.featureErrors(),
+                    r.predictionError(),
                     r.lastValues(),
                     r.windowEnd());
             sink.accept(
-                r.withCalibration(calibrated.score(), calibrated.anomalous(), calibrated.warmingUp()));
+                r.withCalibration(
+                    calibrated.score(), calibrated.anomalous(), calibrated.warmingUp()));
           }
           count += batch.size();
           batch.clear();

@@ -14,18 +14,17 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The watched model location ({@code model.watch-interval}): a source that reads {@code
- * model.path} every interval and, when its bytes changed, emits the update message for it, the
- * same message {@code publish-model} sends, into the same path ({@code parse-model-updates}, then
- * every {@code score-windows} subtask verifies and installs it). For local runs and file
- * deployments where a new bundle is copied over the old one (best atomically: copy next to it,
- * then rename).
+ * The watched model location ({@code model.watch-interval}): a source that reads {@code model.path}
+ * every interval and, when its bytes changed, emits the update message for it, the same message
+ * {@code publish-model} sends, into the same path ({@code parse-model-updates}, then every {@code
+ * score-windows} subtask verifies and installs it). For local runs and file deployments where a new
+ * bundle is copied over the old one (best atomically: copy next to it, then rename).
  *
  * <p>A file that is not a readable bundle is announced with its checksum and the problem, and
  * becomes a {@code MODEL_REJECTED} dead letter once per distinct content. One subtask; the last
  * seen checksum is not checkpointed, so after a restart the current file is announced once more,
- * which the scoring operator ignores when that version is already in use. The source never ends:
- * a job with a watched model runs until it is cancelled.
+ * which the scoring operator ignores when that version is already in use. The source never ends: a
+ * job with a watched model runs until it is cancelled.
  */
 public final class ModelFileWatch {
   /** Name and uid of the watch source. */
@@ -79,7 +78,8 @@ public final class ModelFileWatch {
       try {
         ModelBundle bundle = ModelBundle.read(new ByteArrayInputStream(bytes), path);
         message =
-            new ModelUpdate(bundle.metadata().modelId(), bundle.metadata().modelVersion(), path, sha)
+            new ModelUpdate(
+                    bundle.metadata().modelId(), bundle.metadata().modelVersion(), path, sha)
                 .toJson();
       } catch (Exception e) {
         message = ModelUpdate.problem(path, sha, e.getMessage()).getBytes(StandardCharsets.UTF_8);

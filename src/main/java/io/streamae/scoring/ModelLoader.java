@@ -60,7 +60,8 @@ public final class ModelLoader {
     long length = fs.getFileStatus(path).getLen();
     if (length > MAX_BUNDLE_BYTES) {
       throw new BundleFormatException(
-          String.format("model bundle %s has %s bytes, at most %s", location, length, MAX_BUNDLE_BYTES));
+          String.format(
+              "model bundle %s has %s bytes, at most %s", location, length, MAX_BUNDLE_BYTES));
     }
     try (InputStream in = fs.open(path)) {
       return in.readAllBytes();

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each loaded model's own error distribution, by version label ({@code modelId:modelVersion}), for
  * {@link CalibrateScoresFunction} to restart a sensor's calibration from when the version scoring
  * it changes. {@code score-windows} registers every bundle it loads before any record of that
- * version leaves it; {@code calibrate-scores} runs chained behind it in the same task, so the
- * prior of every version it sees is here. Bundles are read-only, so a label always maps to the
- * same prior.
+ * version leaves it; {@code calibrate-scores} runs chained behind it in the same task, so the prior
+ * of every version it sees is here. Bundles are read-only, so a label always maps to the same
+ * prior.
  */
 public final class ModelPriors {
   private static final Map<String, AnomalyLikelihood.Prior> PRIORS = new ConcurrentHashMap<>();

@@ -15,8 +15,8 @@ import java.util.List;
  * routes.modelFor("boiler-1"); // "default"
  * }</pre>
  *
- * A sensor no pattern matches, or routed to a model id no bundle has been published for yet,
- * scores with the job's default model ({@code model.path}).
+ * A sensor no pattern matches, or routed to a model id no bundle has been published for yet, scores
+ * with the job's default model ({@code model.path}).
  */
 public final class ModelRoutes implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -6,19 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamae.model.io.ModelBundle;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * A request to score with another model bundle while the job runs: the message on the
- * model-updates topic (and what a watched {@code model.path} turns into when its file changes).
+ * A request to score with another model bundle while the job runs: the message on the model-updates
+ * topic (and what a watched {@code model.path} turns into when its file changes).
  *
  * <p>Place in the pipeline: parsed by {@code parse-model-updates}, broadcast to every {@code
- * score-windows} subtask, kept there in broadcast state (so a restore reloads the bundles that
- * were active at the checkpoint). The JSON form, as {@code streamae publish-model} sends it:
+ * score-windows} subtask, kept there in broadcast state (so a restore reloads the bundles that were
+ * active at the checkpoint). The JSON form, as {@code streamae publish-model} sends it:
  *
  * <pre>{@code
  * {"modelId":"pumps","modelVersion":"2","uri":"s3://models/pumps-2.sae",
@@ -60,7 +60,8 @@ public record ModelUpdate(String modelId, String modelVersion, String uri, Strin
     try {
       node = JSON.readTree(payload);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("model update is not valid JSON: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "model update is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new IllegalArgumentException("model update is not valid JSON: " + e.getMessage());
     }
@@ -70,14 +71,17 @@ public record ModelUpdate(String modelId, String modelVersion, String uri, Strin
     JsonNode problem = node.get("problem");
     if (problem != null && problem.isTextual()) {
       throw new IllegalArgumentException(
-          String.format("model bundle %s cannot be used: %s", node.path("uri").asText("?"), problem.asText()));
+          String.format(
+              "model bundle %s cannot be used: %s",
+              node.path("uri").asText("?"), problem.asText()));
     }
     String sha = field(node, "sha256").toLowerCase(Locale.ROOT);
     if (sha.length() != 64 || !sha.chars().allMatch(c -> HexFormat.isHexDigit(c))) {
       throw new IllegalArgumentException(
           String.format("model update field sha256 (%s) must be 64 hex digits", sha));
     }
-    return new ModelUpdate(field(node, "modelId"), field(node, "modelVersion"), field(node, "uri"), sha);
+    return new ModelUpdate(
+        field(node, "modelId"), field(node, "modelVersion"), field(node, "uri"), sha);
   }
 
   /**

@@ -31,17 +31,16 @@ import org.slf4j.LoggerFactory;
  * subtask), many sensors' windows per forward pass, and remembers each sensor's next-step
  * prediction in keyed state, to score it against the reading that actually arrives.
  *
- * <p><b>Micro-batching.</b> Windows wait in the operator until {@code batchSize} of them are
- * there or the oldest has waited {@code maxWait}, then {@link AnomalyScorer#scoreBatch} scores
- * them together and one record per window leaves, in arrival order, with the window's event time.
- * A watermark that arrives while windows wait is held back until their records have left, so no
- * record is ever behind a watermark already passed on; the window stage releases windows in
- * bursts, one per watermark, and holding the watermark lets a batch span several bursts. The batch
- * is also scored before the checkpoint barrier is passed on (so a checkpoint never holds a waiting
- * window: recovery replays it from the source like any other element) and at the end of the
- * input. A batch size of 1 scores each window as it
- * arrives. The records are those of one call per window, up to the batched kernels' float
- * rounding.
+ * <p><b>Micro-batching.</b> Windows wait in the operator until {@code batchSize} of them are there
+ * or the oldest has waited {@code maxWait}, then {@link AnomalyScorer#scoreBatch} scores them
+ * together and one record per window leaves, in arrival order, with the window's event time. A
+ * watermark that arrives while windows wait is held back until their records have left, so no
+ * record is ever behind a watermark already passed on; the window stage releases windows in bursts,
+ * one per watermark, and holding the watermark lets a batch span several bursts. The batch is also
+ * scored before the checkpoint barrier is passed on (so a checkpoint never holds a waiting window:
+ * recovery replays it from the source like any other element) and at the end of the input. A batch
+ * size of 1 scores each window as it arrives. The records are those of one call per window, up to
+ * the batched kernels' float rounding.
  *
  * <p>Models. The bundle at {@code model.path} is the default model; {@link ModelRoutes} may send
  * sensors to other model ids, which score them once a bundle of that id has been published ({@link
@@ -67,23 +66,30 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
 
   /** The subtask's models; scoring and updates happen on the task thread only. */
   protected transient ActiveModels models;
+
   private transient ValueState<PreviousPrediction> previous;
   private transient List<SensorWindow> waiting;
   private transient long[] eventTimes;
   private transient boolean[] hasEventTime;
   private transient long[] arrivedNanos;
+
   /** Counts batches, so a wait timer armed for an earlier batch leaves a later one alone. */
   private transient long batchNumber;
+
   private transient StreamRecord<AnomalyRecord> reuse;
+
   /** The newest watermark that arrived while windows were waiting, or null. */
   private transient Watermark heldWatermark;
+
   private transient Counter scored;
   private transient Counter anomalies;
   private transient Counter failures;
   private transient Histogram latency;
   private transient Histogram batchSizes;
+
   /** When the newest model was installed, epoch ms. */
   protected transient long loadedAt;
+
   /** The {@code anomaly.model} metric group. */
   protected transient MetricGroup modelGroup;
 
@@ -92,16 +98,21 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
    * @param batchSize most windows per forward pass, at least 1
    * @param maxWait longest a window waits for its batch to fill
    */
-  public ScoreWindowsOperator(String modelPath, TensorLayout expectedLayout, int batchSize, Duration maxWait) {
+  public ScoreWindowsOperator(
+      String modelPath, TensorLayout expectedLayout, int batchSize, Duration maxWait) {
     this(modelPath, ModelRoutes.none(), expectedLayout, batchSize, maxWait);
   }
 
   /**
-   * @param routes which model id scores which sensor; sensors without a loaded model score with
-   *     the default model at {@code modelPath}
+   * @param routes which model id scores which sensor; sensors without a loaded model score with the
+   *     default model at {@code modelPath}
    */
   public ScoreWindowsOperator(
-      String modelPath, ModelRoutes routes, TensorLayout expectedLayout, int batchSize, Duration maxWait) {
+      String modelPath,
+      ModelRoutes routes,
+      TensorLayout expectedLayout,
+      int batchSize,
+      Duration maxWait) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
     }
@@ -119,6 +130,7 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
   public static class PreviousPrediction {
     /** End of the window that made the prediction; {@code Long.MIN_VALUE} in older state. */
     public long windowEnd = Long.MIN_VALUE;
+
     public long[] timestamps;
     public float[] values;
 
@@ -130,12 +142,15 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     super.open();
     ModelBundle bundle = ModelLoader.load(modelPath);
     checkLayout(bundle, expectedLayout);
-    models = new ActiveModels(bundle, routes, expectedLayout != null ? expectedLayout : bundle.layout(), batchSize);
+    models =
+        new ActiveModels(
+            bundle, routes, expectedLayout != null ? expectedLayout : bundle.layout(), batchSize);
     AnomalyScorer scorer = models.defaultScorer();
     previous =
         getKeyedStateStore()
             .getState(
-                new ValueStateDescriptor<>("previous-prediction", TypeInformation.of(PreviousPrediction.class)));
+                new ValueStateDescriptor<>(
+                    "previous-prediction", TypeInformation.of(PreviousPrediction.class)));
     waiting = new ArrayList<>(batchSize);
     eventTimes = new long[batchSize];
     hasEventTime = new boolean[batchSize];
@@ -147,7 +162,9 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     scored = scoring.counter(ScoringMetrics.WINDOWS_SCORED);
     anomalies = scoring.counter(ScoringMetrics.ANOMALIES);
     failures = scoring.counter(ScoringMetrics.SCORING_FAILURES);
-    latency = scoring.histogram(ScoringMetrics.SCORING_LATENCY_MS, new DescriptiveStatisticsHistogram(1000));
+    latency =
+        scoring.histogram(
+            ScoringMetrics.SCORING_LATENCY_MS, new DescriptiveStatisticsHistogram(1000));
     batchSizes = scoring.histogram(BATCH_SIZE, new DescriptiveStatisticsHistogram(1000));
     MetricGroup model = group.addGroup(ScoringMetrics.MODEL);
     String version = bundle.versionLabel();
@@ -158,7 +175,11 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     versionMetric(version);
     LOG.info(
         "model {} loaded from {} (parameters sha256 {}); up to {} windows per forward pass, waiting at most {} ms; kernel {}{}",
-        version, modelPath, bundle.metadata().parameters().sha256(), batchSize, maxWaitMillis,
+        version,
+        modelPath,
+        bundle.metadata().parameters().sha256(),
+        batchSize,
+        maxWaitMillis,
         scorer.kernel(),
         BatchInference.vectorKernelAvailable()
             ? ""
@@ -286,7 +307,9 @@ public class ScoreWindowsOperator extends AbstractStreamOperator<AnomalyRecord>
     setCurrentKey(sensorId);
     try {
       PreviousPrediction state = previous.value();
-      return state == null ? null : new AnomalyScorer.Previous(state.windowEnd, state.timestamps, state.values);
+      return state == null
+          ? null
+          : new AnomalyScorer.Previous(state.windowEnd, state.timestamps, state.values);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the previous prediction of sensor " + sensorId, e);
     }

@@ -1,7 +1,7 @@
 package io.streamae.scoring;
 
-import io.streamae.model.io.ModelBundle;
 import io.streamae.ingest.DeadLetter;
+import io.streamae.model.io.ModelBundle;
 import io.streamae.sink.AnomalyRecord;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.window.SensorWindow;
@@ -35,15 +35,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>An update is verified before use ({@link ModelLoader#loadVerified}: checksum, format, id
- *       and version, window size and features) and its model id must be the default model's or
- *       one {@code model.routes} names. A refused update changes nothing: the old model goes on
+ *       and version, window size and features) and its model id must be the default model's or one
+ *       {@code model.routes} names. A refused update changes nothing: the old model goes on
  *       scoring. An update of the version already in use is a no-op.
  *   <li>A verified update takes effect between batches: the windows that arrived before it are
  *       scored with the old model first.
  *   <li>The updates in force, one per model id, are kept in broadcast state; a restore reloads
- *       their bundles from their URIs before the first window is scored, so windows replayed
- *       after a failure are scored with the version that was active at the checkpoint. A bundle
- *       that cannot be reloaded then fails the start with the reason.
+ *       their bundles from their URIs before the first window is scored, so windows replayed after
+ *       a failure are scored with the version that was active at the checkpoint. A bundle that
+ *       cannot be reloaded then fails the start with the reason.
  * </ol>
  *
  * The update input carries no event time: its watermarks are ignored, the windows' pass through.
@@ -64,7 +64,8 @@ public class ScoreWindowsWithUpdatesOperator extends ScoreWindowsOperator
 
   /** The updates in force, by model id. */
   public static final MapStateDescriptor<String, ModelUpdate> UPDATES =
-      new MapStateDescriptor<>("model-updates", Types.STRING, TypeInformation.of(ModelUpdate.class));
+      new MapStateDescriptor<>(
+          "model-updates", Types.STRING, TypeInformation.of(ModelUpdate.class));
 
   private final TensorLayout layout;
 
@@ -167,7 +168,9 @@ public class ScoreWindowsWithUpdatesOperator extends ScoreWindowsOperator
                   "model-update:" + update.versionLabel(),
                   STAGE,
                   MODEL_REJECTED,
-                  String.format("%s refused, the model in use keeps scoring: %s", update.versionLabel(), reason),
+                  String.format(
+                      "%s refused, the model in use keeps scoring: %s",
+                      update.versionLabel(), reason),
                   System.currentTimeMillis())));
     }
   }

@@ -4,32 +4,30 @@ import java.util.Arrays;
 
 /**
  * A sensor's own rhythm as a third error stream beside the model's two: the distance of each
- * reading from the readings one, two and three periods earlier. The model sees one window
- * ({@code window.size} readings); a machine's load cycle or a day is often longer. A step, a
- * drift, a stuck or noisier channel, or a channel running out of phase stays far from what the
- * sensor did a period ago for as long as it lasts, even when the model reconstructs the shifted
- * window well.
+ * reading from the readings one, two and three periods earlier. The model sees one window ({@code
+ * window.size} readings); a machine's load cycle or a day is often longer. A step, a drift, a stuck
+ * or noisier channel, or a channel running out of phase stays far from what the sensor did a period
+ * ago for as long as it lasts, even when the model reconstructs the shifted window well.
  *
  * <p>Period. Each sensor finds its own, feature by feature, so one job serves machines with
- * different cycles and a fast vibration and a slow temperature of one machine each keep theirs:
- * the sensor's first readings (one per window) are collected, and each feature's
- * autocorrelation is searched past its first zero crossing for the highest peak; a peak of at
- * least {@value #MIN_AUTOCORRELATION} gives the period, settled on the neighbouring lag whose
- * readings differ least. The search runs when the sensor's warm-up ends and, while no feature has
- * a period, again at each doubling of the readings, up to twice {@code maxPeriod}; a sensor
- * without a rhythm then stops collecting and keeps nothing. With one, the collected readings are
- * replayed to teach the stream's reference from the warm-up (normal by assumption), and the
- * state keeps the last {@value #PERIODS} longest periods of readings (4 bytes per feature and
- * reading).
+ * different cycles and a fast vibration and a slow temperature of one machine each keep theirs: the
+ * sensor's first readings (one per window) are collected, and each feature's autocorrelation is
+ * searched past its first zero crossing for the highest peak; a peak of at least {@value
+ * #MIN_AUTOCORRELATION} gives the period, settled on the neighbouring lag whose readings differ
+ * least. The search runs when the sensor's warm-up ends and, while no feature has a period, again
+ * at each doubling of the readings, up to twice {@code maxPeriod}; a sensor without a rhythm then
+ * stops collecting and keeps nothing. With one, the collected readings are replayed to teach the
+ * stream's reference from the warm-up (normal by assumption), and the state keeps the last {@value
+ * #PERIODS} longest periods of readings (4 bytes per feature and reading).
  *
  * <p>Error. Per feature, the signed distance of the reading from the median of its readings one,
  * two and three periods back (a fault in one earlier period does not become the reference),
  * averaged over the last {@value #RESIDUAL_WINDOWS} windows: noise cancels, a shift, a drift, a
  * frozen or out-of-phase channel does not, and more noise shows as larger averages too. Each
  * feature's average is divided by its typical size while the sensor learned, so a quiet feature
- * counts as much as a noisy one; the error is the mean over features of those ratios squared.
- * While a sensor's alarm holds its learning, the reading stored for later periods is the
- * reference itself, so a lasting fault does not become its own reference.
+ * counts as much as a noisy one; the error is the mean over features of those ratios squared. While
+ * a sensor's alarm holds its learning, the reading stored for later periods is the reference
+ * itself, so a lasting fault does not become its own reference.
  *
  * <p>Pure Java on the fields of {@link AnomalyLikelihood.State}; no Flink.
  */
@@ -142,8 +140,8 @@ final class SeasonalReference {
   /**
    * Feature {@code f}'s period: the lag of the highest autocorrelation peak past the first zero
    * crossing, or 0 when the feature has gaps, no variance, or no peak reaching {@link
-   * #MIN_AUTOCORRELATION}. Each feature has its own, so a fast vibration and a slow temperature
-   * of one machine are each compared with their own rhythm.
+   * #MIN_AUTOCORRELATION}. Each feature has its own, so a fast vibration and a slow temperature of
+   * one machine are each compared with their own rhythm.
    *
    * @param rows row-major readings, {@code n} rows of {@code features}
    */
@@ -210,9 +208,9 @@ final class SeasonalReference {
   }
 
   /**
-   * Scores the collected readings against their own earlier periods, in order, and hands each
-   * error to {@code backfill}: the stream's reference then starts from the sensor's first readings
-   * (its warm-up, normal by assumption) rather than from whatever follows.
+   * Scores the collected readings against their own earlier periods, in order, and hands each error
+   * to {@code backfill}: the stream's reference then starts from the sensor's first readings (its
+   * warm-up, normal by assumption) rather than from whatever follows.
    */
   private static void replay(
       AnomalyLikelihood.State s, int n, java.util.function.DoubleConsumer backfill) {
@@ -274,8 +272,8 @@ final class SeasonalReference {
 
   /**
    * Mean over features of (m / typical m)², where m is the feature's distance from its reference,
-   * signed, averaged over the last {@link #RESIDUAL_WINDOWS} windows, and the typical m its geometric
-   * mean while the sensor learned. Averaging signed distances cancels noise but keeps a
+   * signed, averaged over the last {@link #RESIDUAL_WINDOWS} windows, and the typical m its
+   * geometric mean while the sensor learned. Averaging signed distances cancels noise but keeps a
    * shift, a drift, a frozen or out-of-phase channel; more noise shows as larger averages too.
    * Learns the typical m when {@code learn}. Features without a reading or a reference are left
    * out; NaN before anything has been learned.
@@ -317,7 +315,8 @@ final class SeasonalReference {
       for (int f = 0; f < features; f++) {
         if (!Double.isNaN(mean[f])) {
           double x = logSquare(s, f, mean[f], reference[f]);
-          s.seasonScale[f] += (x - s.seasonScale[f]) / Math.min(s.seasonSamples + 1, HISTORY_FOR_SCALE);
+          s.seasonScale[f] +=
+              (x - s.seasonScale[f]) / Math.min(s.seasonSamples + 1, HISTORY_FOR_SCALE);
         }
       }
       s.seasonSamples++;
@@ -325,7 +324,9 @@ final class SeasonalReference {
     return used == 0 ? Double.NaN : sum / used;
   }
 
-  /** ln(m² + floor²): the typical m is a geometric mean, which a fault's few large m barely move. */
+  /**
+   * ln(m² + floor²): the typical m is a geometric mean, which a fault's few large m barely move.
+   */
   private static double logSquare(AnomalyLikelihood.State s, int f, double m, float reference) {
     double floor = floor(s, f, reference);
     return Math.log(m * m + floor * floor);
@@ -335,8 +336,8 @@ final class SeasonalReference {
   static final int RESIDUAL_WINDOWS = 10;
 
   /**
-   * {@link #FLOOR_SHARE} of the range the feature has shown (the range check's), or a millionth
-   * of the reference when no range is known.
+   * {@link #FLOOR_SHARE} of the range the feature has shown (the range check's), or a millionth of
+   * the reference when no range is known.
    */
   private static double floor(AnomalyLikelihood.State s, int f, float reference) {
     if (s.low != null && s.low.length == s.seasonFeatures && s.high[f] > s.low[f]) {

@@ -8,15 +8,15 @@ import java.util.Objects;
  *
  * @param windowStart event time of the window's first reading, epoch ms
  * @param windowEnd event time of the window's last reading; also the record's event time
- * @param reconstructionError mean squared reconstruction error over the window, in normalised
- *     units (NaN for a prediction-only model)
+ * @param reconstructionError mean squared reconstruction error over the window, in normalised units
+ *     (NaN for a prediction-only model)
  * @param featureNames the model's features, the order of every per-feature array
  * @param featureErrors per-feature mean squared reconstruction error, normalised units
  * @param attribution each feature's share of the reconstruction error, summing to 1
  * @param predictions next-step predictions {@code [horizon, features]} in original units
  * @param predictionTimestamps the event times the predictions are for
- * @param predictionError mean squared error (normalised units) of the previous window's
- *     prediction against the readings that then arrived; NaN when none can be compared
+ * @param predictionError mean squared error (normalised units) of the previous window's prediction
+ *     against the readings that then arrived; NaN when none can be compared
  * @param anomalyScore calibrated score in [0, 1], the same meaning for every sensor and model:
  *     {@code x / (x + 5)} for a tail probability {@code p = 10^-x} of the window's errors among
  *     this sensor's normal errors (0.5 at p = 1e-5); 0 while warming up. Before the {@code
@@ -25,13 +25,13 @@ import java.util.Objects;
  * @param anomalous whether the window is part of an alarm: likelihood at or above {@code
  *     scoring.alarm-likelihood}, held while it stays at or above {@code
  *     scoring.release-likelihood}; before calibration, error above threshold
- * @param warmingUp whether the sensor is still in its first {@code scoring.warmup-windows}
- *     windows, whose scores are 0 while its error distribution is learnt
+ * @param warmingUp whether the sensor is still in its first {@code scoring.warmup-windows} windows,
+ *     whose scores are 0 while its error distribution is learnt
  * @param filledValues steps of the window filled across a gap rather than measured
  * @param status {@code OK}, or why the window could not be scored
  * @param releasedByTimeout whether the window was released by the staleness bound ({@code
- *     window.max-staleness}: its newest reading waited that long without the watermark passing
- *     it) rather than by the watermark
+ *     window.max-staleness}: its newest reading waited that long without the watermark passing it)
+ *     rather than by the watermark
  * @param lastValues the window's last reading (at {@code windowEnd}) in original units, in feature
  *     order, so a dashboard can draw readings against predictions; empty when not known
  */
@@ -77,9 +77,26 @@ public record AnomalyRecord(
       int filledValues,
       String modelVersion,
       String status) {
-    this(sensorId, windowStart, windowEnd, reconstructionError, featureNames, featureErrors,
-        attribution, predictions, predictionTimestamps, predictionError, anomalyScore, threshold,
-        anomalous, warmingUp, filledValues, modelVersion, status, false, new float[0]);
+    this(
+        sensorId,
+        windowStart,
+        windowEnd,
+        reconstructionError,
+        featureNames,
+        featureErrors,
+        attribution,
+        predictions,
+        predictionTimestamps,
+        predictionError,
+        anomalyScore,
+        threshold,
+        anomalous,
+        warmingUp,
+        filledValues,
+        modelVersion,
+        status,
+        false,
+        new float[0]);
   }
 
   public boolean ok() {
@@ -88,9 +105,25 @@ public record AnomalyRecord(
 
   /** The same record with a calibrated score, alarm decision and warm-up flag. */
   public AnomalyRecord withCalibration(double score, boolean alarm, boolean warming) {
-    return new AnomalyRecord(sensorId, windowStart, windowEnd, reconstructionError, featureNames,
-        featureErrors, attribution, predictions, predictionTimestamps, predictionError, score,
-        threshold, alarm, warming, filledValues, modelVersion, status, releasedByTimeout,
+    return new AnomalyRecord(
+        sensorId,
+        windowStart,
+        windowEnd,
+        reconstructionError,
+        featureNames,
+        featureErrors,
+        attribution,
+        predictions,
+        predictionTimestamps,
+        predictionError,
+        score,
+        threshold,
+        alarm,
+        warming,
+        filledValues,
+        modelVersion,
+        status,
+        releasedByTimeout,
         lastValues);
   }
 
@@ -127,7 +160,14 @@ public record AnomalyRecord(
   public String toString() {
     return String.format(
         "AnomalyRecord[%s %d..%d error=%.5f score=%.3f anomalous=%s%s%s %s]",
-        sensorId, windowStart, windowEnd, reconstructionError, anomalyScore, anomalous,
-        warmingUp ? " warming-up" : "", releasedByTimeout ? " timeout" : "", status);
+        sensorId,
+        windowStart,
+        windowEnd,
+        reconstructionError,
+        anomalyScore,
+        anomalous,
+        warmingUp ? " warming-up" : "",
+        releasedByTimeout ? " timeout" : "",
+        status);
   }
 }

@@ -1,20 +1,20 @@
 package io.streamae.sink;
 
-import io.streamae.ingest.DeadLetter;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamae.ingest.DeadLetter;
 import io.streamae.ingest.SensorReading;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 
@@ -33,8 +33,9 @@ import java.util.List;
  * }</pre>
  *
  * Errors that cannot be computed are {@code null} (JSON has no NaN). {@code lastReading} (the
- * window's last reading) is left out when the record does not carry it; readers must not need it. A dead letter keeps the raw
- * bytes exactly, base64-encoded, plus the text when the bytes are valid UTF-8.
+ * window's last reading) is left out when the record does not carry it; readers must not need it. A
+ * dead letter keeps the raw bytes exactly, base64-encoded, plus the text when the bytes are valid
+ * UTF-8.
  */
 public final class RecordJson {
   private static final JsonFactory FACTORY =
@@ -167,7 +168,8 @@ public final class RecordJson {
 
   private static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))

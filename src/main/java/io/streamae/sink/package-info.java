@@ -1,4 +1,5 @@
 /**
- * What the job emits: AnomalyRecord results, the JSON schemas of results and dead letters (io.streamae.ingest.DeadLetter), and a JSON-lines file sink for local runs.
+ * What the job emits: AnomalyRecord results, the JSON schemas of results and dead letters
+ * (io.streamae.ingest.DeadLetter), and a JSON-lines file sink for local runs.
  */
 package io.streamae.sink;

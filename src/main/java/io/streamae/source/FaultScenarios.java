@@ -6,14 +6,14 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * A labelled multivariate benchmark: synthetic machines with four correlated channels whose
- * faults last minutes to hours, one of six kinds each. Used by {@code evaluate --source
- * generator}; deterministic in (machine, step, seed).
+ * A labelled multivariate benchmark: synthetic machines with four correlated channels whose faults
+ * last minutes to hours, one of six kinds each. Used by {@code evaluate --source generator};
+ * deterministic in (machine, step, seed).
  *
  * <p>Normal behaviour, per machine: a load cycle of {@value #CYCLE} steps drives current and,
- * lagged, temperature; pressure follows current; vibration has its own fast cycle. The channels
- * are on very different scales and noise levels (vibration's noise is a thousandth of
- * temperature's), so a fault in a quiet channel must not drown in a noisy one.
+ * lagged, temperature; pressure follows current; vibration has its own fast cycle. The channels are
+ * on very different scales and noise levels (vibration's noise is a thousandth of temperature's),
+ * so a fault in a quiet channel must not drown in a noisy one.
  *
  * <p>After {@link #normalPrefix()} normal steps (the training rows), each machine gets faults
  * separated by normal stretches, cycling through the kinds so every kind appears on several
@@ -76,8 +76,8 @@ public final class FaultScenarios {
    */
   public FaultScenarios(int machines, int steps, long intervalMs, long seed) {
     if (machines < 1 || steps < 2000) {
-      throw new IllegalArgumentException(String.format(
-          "need at least 1 machine and 2000 steps, got %s and %s", machines, steps));
+      throw new IllegalArgumentException(
+          String.format("need at least 1 machine and 2000 steps, got %s and %s", machines, steps));
     }
     this.machines = machines;
     this.steps = steps;
@@ -190,8 +190,8 @@ public final class FaultScenarios {
   }
 
   /**
-   * One machine as CSV: {@code timestamp,temperature,vibration,current,pressure,label}, one row
-   * per step, timestamps in epoch ms.
+   * One machine as CSV: {@code timestamp,temperature,vibration,current,pressure,label}, one row per
+   * step, timestamps in epoch ms.
    */
   public String csv(int machine) {
     StringBuilder sb = new StringBuilder(steps * 64);

@@ -15,8 +15,8 @@ public final class GeneratedReadings {
   }
 
   /**
-   * @param readingsPerSecond at most this many payloads a second (so a watcher sees faults begin
-   *     as they happen); 0 = as fast as the job takes them
+   * @param readingsPerSecond at most this many payloads a second (so a watcher sees faults begin as
+   *     they happen); 0 = as fast as the job takes them
    */
   public static DataGeneratorSource<RawReading> source(
       SyntheticSensors sensors, int poisonEvery, double readingsPerSecond) {
@@ -25,7 +25,9 @@ public final class GeneratedReadings {
     return new DataGeneratorSource<>(
         generator,
         sensors.total(),
-        readingsPerSecond > 0 ? RateLimiterStrategy.perSecond(readingsPerSecond) : RateLimiterStrategy.noOp(),
+        readingsPerSecond > 0
+            ? RateLimiterStrategy.perSecond(readingsPerSecond)
+            : RateLimiterStrategy.noOp(),
         TypeInformation.of(RawReading.class));
   }
 }

@@ -4,9 +4,9 @@ import io.streamae.ingest.RawReading;
 import io.streamae.model.io.HistoryReader;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +18,16 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * A NAB-format series ({@code timestamp,value}) replayed as sensor readings: by default the
- * bundled machine-temperature series (a real industrial machine that failed; MIT licence, see
- * {@code samples/nab/NOTICE.md}) with its labelled anomaly windows.
+ * A NAB-format series ({@code timestamp,value}) replayed as sensor readings: by default the bundled
+ * machine-temperature series (a real industrial machine that failed; MIT licence, see {@code
+ * samples/nab/NOTICE.md}) with its labelled anomaly windows.
  */
 public final class NabSample {
   public static final String RESOURCE = "/samples/nab/machine_temperature_system_failure.csv";
+
   /** NAB's labelled anomaly windows of the bundled series, read with {@code NabLabels}. */
   public static final String WINDOWS_RESOURCE = "/samples/nab/machine_temperature_windows.json";
+
   public static final List<String> FEATURES = List.of("value");
 
   private final String sensorId;
@@ -81,8 +83,8 @@ public final class NabSample {
   }
 
   /**
-   * Every row as a raw JSON reading. A row that cannot be read still becomes a payload (holding
-   * the row text), so the job's parser sends it to the dead letters instead of losing it.
+   * Every row as a raw JSON reading. A row that cannot be read still becomes a payload (holding the
+   * row text), so the job's parser sends it to the dead letters instead of losing it.
    */
   public List<RawReading> readings() {
     List<RawReading> out = new ArrayList<>(lines.size());
@@ -98,9 +100,13 @@ public final class NabSample {
             String.format(
                 Locale.ROOT,
                 "{\"sensorId\":\"%s\",\"ts\":%d,\"values\":{\"value\":%s}}",
-                sensorId, ts, fields[1].trim());
+                sensorId,
+                ts,
+                fields[1].trim());
       }
-      out.add(new RawReading(payload.getBytes(StandardCharsets.UTF_8), "nab:" + sensorId + ":" + (i + 2), 0L));
+      out.add(
+          new RawReading(
+              payload.getBytes(StandardCharsets.UTF_8), "nab:" + sensorId + ":" + (i + 2), 0L));
     }
     return out;
   }

@@ -30,7 +30,8 @@ public final class SyntheticSensors implements java.io.Serializable {
   private final long seed;
 
   /** A fault episode of one sensor, in steps (inclusive start, exclusive end) and event time. */
-  public record Fault(String sensorId, String kind, int startStep, int endStep, long start, long end) {}
+  public record Fault(
+      String sensorId, String kind, int startStep, int endStep, long start, long end) {}
 
   public SyntheticSensors(int sensors, int readings, long intervalMillis, long seed) {
     this.sensors = sensors;
@@ -90,7 +91,8 @@ public final class SyntheticSensors implements java.io.Serializable {
     double cycle = Math.sin(2 * Math.PI * step / 120.0 + phase);
     double temperature = 60 + sensor + 5 * cycle + random.nextGaussian() * 0.3;
     double current = 10 + 2 * cycle + random.nextGaussian() * 0.1;
-    double vibration = 0.03 + 0.005 * Math.sin(2 * Math.PI * step / 17.0 + phase) + random.nextGaussian() * 0.001;
+    double vibration =
+        0.03 + 0.005 * Math.sin(2 * Math.PI * step / 17.0 + phase) + random.nextGaussian() * 0.001;
     for (Fault f : faults()) {
       if (!f.sensorId().equals(sensorId(sensor)) || step < f.startStep() || step >= f.endStep()) {
         continue;
@@ -105,19 +107,29 @@ public final class SyntheticSensors implements java.io.Serializable {
     return new float[] {(float) temperature, (float) vibration, (float) current};
   }
 
-  /** The JSON payload of reading {@code index} (sensor-major interleaving: step = index / sensors). */
+  /**
+   * The JSON payload of reading {@code index} (sensor-major interleaving: step = index / sensors).
+   */
   public byte[] payload(long index, int poisonEvery) {
     int sensor = (int) (index % sensors);
     int step = (int) (index / sensors);
     if (poisonEvery > 0 && index % poisonEvery == poisonEvery - 1) {
-      return ("{\"sensorId\": \"" + sensorId(sensor) + "\", \"ts\": " + timestamp(step) + ", \"values\": {broken")
+      return ("{\"sensorId\": \""
+              + sensorId(sensor)
+              + "\", \"ts\": "
+              + timestamp(step)
+              + ", \"values\": {broken")
           .getBytes(StandardCharsets.UTF_8);
     }
     float[] v = values(sensor, step);
     return String.format(
             Locale.ROOT,
             "{\"sensorId\":\"%s\",\"ts\":%d,\"values\":{\"temperature\":%.4f,\"vibration\":%.5f,\"current\":%.4f}}",
-            sensorId(sensor), timestamp(step), v[0], v[1], v[2])
+            sensorId(sensor),
+            timestamp(step),
+            v[0],
+            v[1],
+            v[2])
         .getBytes(StandardCharsets.UTF_8);
   }
 }

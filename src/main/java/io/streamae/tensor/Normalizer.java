@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * Per-feature z-score normalisation with statistics fitted on training data and stored in the
- * model bundle, so scoring uses exactly the scale the model was trained on.
+ * Per-feature z-score normalisation with statistics fitted on training data and stored in the model
+ * bundle, so scoring uses exactly the scale the model was trained on.
  *
  * @param mean per-feature mean, in feature order
  * @param std per-feature standard deviation (a constant feature gets 1, so it maps to 0)
@@ -21,7 +21,8 @@ public record Normalizer(double[] mean, double[] std) implements Serializable {
     for (int f = 0; f < std.length; f++) {
       if (!(std[f] > 0) || !Double.isFinite(std[f]) || !Double.isFinite(mean[f])) {
         throw new IllegalArgumentException(
-            String.format("normalisation of feature %s is invalid: mean %s, std %s", f, mean[f], std[f]));
+            String.format(
+                "normalisation of feature %s is invalid: mean %s, std %s", f, mean[f], std[f]));
       }
     }
     mean = mean.clone();

@@ -3,9 +3,9 @@ package io.streamae.tensor;
 import java.util.Arrays;
 
 /**
- * Packs windows into a batch tensor {@code [samples, timesteps, features]} (row-major float
- * array), normalised with the model's statistics. One instance per scoring thread: the batch
- * buffer is reused, nothing is allocated per window.
+ * Packs windows into a batch tensor {@code [samples, timesteps, features]} (row-major float array),
+ * normalised with the model's statistics. One instance per scoring thread: the batch buffer is
+ * reused, nothing is allocated per window.
  */
 public final class WindowTensorizer {
   private final TensorLayout layout;

@@ -35,17 +35,17 @@ import org.apache.flink.util.OutputTag;
  *   <li>A reading newer than the watermark waits in keyed state ({@code pending-readings}) until
  *       the watermark passes it (the watermark trails the newest reading by the configured
  *       out-of-orderness), so readings shuffled within that bound join the windows in order.
- *   <li>Released: a waiting reading joins the sensor's buffer when the watermark passes it, or,
- *       at the latest, {@code maxStaleness} of processing time after it arrived (a per-sensor
+ *   <li>Released: a waiting reading joins the sensor's buffer when the watermark passes it, or, at
+ *       the latest, {@code maxStaleness} of processing time after it arrived (a per-sensor
  *       processing-time timer), together with every older waiting reading of the sensor; windows
  *       completed that way say {@link SensorWindow#releasedByTimeout()}. So a sensor's newest
  *       reading is scored even when no later reading and no watermark ever comes.
  *   <li>Late ({@link Lateness}): a reading older than the newest reading its sensor released goes
- *       to {@link #LATE_READINGS}. Under {@link Lateness#SENSOR} a reading behind the watermark
- *       but newer than that is released at once (every waiting reading is newer than the
- *       watermark, so order holds); under {@link Lateness#WATERMARK} it is late too.
- *   <li>Duplicates: a reading with the timestamp of a waiting reading or of the newest released
- *       one is dropped and counted when its values are the same (a repeat), and goes to {@link
+ *       to {@link #LATE_READINGS}. Under {@link Lateness#SENSOR} a reading behind the watermark but
+ *       newer than that is released at once (every waiting reading is newer than the watermark, so
+ *       order holds); under {@link Lateness#WATERMARK} it is late too.
+ *   <li>Duplicates: a reading with the timestamp of a waiting reading or of the newest released one
+ *       is dropped and counted when its values are the same (a repeat), and goes to {@link
  *       #CONFLICTING_READINGS} with the kept reading's origin when they differ.
  * </ol>
  *
@@ -55,7 +55,8 @@ import org.apache.flink.util.OutputTag;
  * {@code conflictingReadings}, {@code staleReleases}, {@code gapRestarts}, {@code filledValues},
  * {@code windowsAssembled}.
  */
-public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorReading, SensorWindow> {
+public class AssembleWindowFunction
+    extends KeyedProcessFunction<String, SensorReading, SensorWindow> {
   public static final OutputTag<SensorReading> LATE_READINGS =
       new OutputTag<>("late-readings", TypeInformation.of(SensorReading.class));
 
@@ -149,7 +150,9 @@ public class AssembleWindowFunction extends KeyedProcessFunction<String, SensorR
     float[] waiting = pending.get(ts);
     if (waiting != null || (last != Long.MIN_VALUE && ts == last)) {
       boolean repeat =
-          waiting != null ? Arrays.equals(waiting, reading.values()) : state.lastValuesEqual(reading.values());
+          waiting != null
+              ? Arrays.equals(waiting, reading.values())
+              : state.lastValuesEqual(reading.values());
       if (repeat) {
         duplicates.inc();
       } else {

@@ -11,11 +11,11 @@ import java.util.Locale;
  */
 public enum Lateness {
   /**
-   * Late only when older than the newest reading its sensor released into windows. A reading
-   * behind the watermark but newer than that joins the windows at once. Right when each sensor's
-   * readings arrive in order, as Kafka keeps them on one partition when keyed by sensor id: the
-   * watermark, driven by all sensors and partitions together, may run ahead of one sensor (after
-   * a pause, a restart, or on a partition that is behind) without its readings being late.
+   * Late only when older than the newest reading its sensor released into windows. A reading behind
+   * the watermark but newer than that joins the windows at once. Right when each sensor's readings
+   * arrive in order, as Kafka keeps them on one partition when keyed by sensor id: the watermark,
+   * driven by all sensors and partitions together, may run ahead of one sensor (after a pause, a
+   * restart, or on a partition that is behind) without its readings being late.
    */
   SENSOR,
   /**

@@ -2,8 +2,8 @@ package io.streamae.window;
 
 /**
  * Where a reading waiting for the watermark came from and when it arrived: kept beside its values
- * in keyed state, for the staleness bound and for naming both origins of a conflicting duplicate.
- * A POJO so Flink serialises it without Kryo.
+ * in keyed state, for the staleness bound and for naming both origins of a conflicting duplicate. A
+ * POJO so Flink serialises it without Kryo.
  */
 public class PendingOrigin {
   /** The reading's {@code source}, e.g. {@code kafka:sensor-readings/0@17}; may be null. */

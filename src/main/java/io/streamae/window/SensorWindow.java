@@ -9,11 +9,15 @@ import java.util.Arrays;
  * @param timestamps event time of each step, ascending, epoch ms
  * @param values {@code [timesteps, features]} row-major, original units
  * @param filledValues how many steps were filled across a gap rather than measured
- * @param releasedByTimeout whether the window's newest reading was released by the staleness
- *     bound ({@code window.max-staleness}) instead of the watermark
+ * @param releasedByTimeout whether the window's newest reading was released by the staleness bound
+ *     ({@code window.max-staleness}) instead of the watermark
  */
 public record SensorWindow(
-    String sensorId, long[] timestamps, float[] values, int filledValues, boolean releasedByTimeout) {
+    String sensorId,
+    long[] timestamps,
+    float[] values,
+    int filledValues,
+    boolean releasedByTimeout) {
 
   /** A window released by the watermark. */
   public SensorWindow(String sensorId, long[] timestamps, float[] values, int filledValues) {

@@ -36,7 +36,8 @@ public final class WindowAssembler implements java.io.Serializable {
   public Step append(WindowState state, String sensorId, long timestamp, float[] values) {
     if (values.length != spec.features()) {
       throw new IllegalArgumentException(
-          String.format("reading has %s values, windows hold %s features", values.length, spec.features()));
+          String.format(
+              "reading has %s values, windows hold %s features", values.length, spec.features()));
     }
     GapOutcome gap = GapOutcome.NONE;
     int filledSteps = 0;

@@ -1,9 +1,9 @@
 package io.streamae.window;
 
 /**
- * The per-sensor buffer behind sliding windows, kept in Flink keyed state: the newest {@code
- * count} readings (oldest first) and how many arrived since the last window. A POJO so Flink
- * serialises it without Kryo.
+ * The per-sensor buffer behind sliding windows, kept in Flink keyed state: the newest {@code count}
+ * readings (oldest first) and how many arrived since the last window. A POJO so Flink serialises it
+ * without Kryo.
  */
 public class WindowState {
   public long[] timestamps;

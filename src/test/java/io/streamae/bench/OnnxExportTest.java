@@ -31,8 +31,7 @@ class OnnxExportTest {
   @Test
   void stackedReluLayersMatchToo() {
     AutoencoderSpec spec =
-        AutoencoderSpec.lstm(
-            12, 3, 4, List.of(24, 12), CellActivation.RELU, ModelMode.COMPOSITE);
+        AutoencoderSpec.lstm(12, 3, 4, List.of(24, 12), CellActivation.RELU, ModelMode.COMPOSITE);
     assertMatches(ModelBenchmark.randomNetwork(spec, 5), "two ReLU layers");
   }
 

@@ -20,7 +20,8 @@ record CliRunner(int exitCode, String out, String err) {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
-    return new CliRunner(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new CliRunner(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** The first line of stderr, or "" when there was none. */

@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A catalogue of user mistakes, each run through the real command line: the exit code and the
- * first line of stderr, which must say what is wrong (and never be a stack trace).
+ * A catalogue of user mistakes, each run through the real command line: the exit code and the first
+ * line of stderr, which must say what is wrong (and never be a stack trace).
  */
 class CommandLineMistakesTest {
   @TempDir static Path dir;
@@ -35,7 +35,8 @@ class CommandLineMistakesTest {
     Files.writeString(dir.resolve("empty.csv"), "");
     Files.writeString(dir.resolve("short.csv"), csv(0, 5));
     Files.writeString(dir.resolve("history.csv"), csv(0, 60));
-    Files.writeString(dir.resolve("allbad.csv"), "timestamp,temp,current\nyesterday,1,2\n2026-01-01 00:00,x,2\n");
+    Files.writeString(
+        dir.resolve("allbad.csv"), "timestamp,temp,current\nyesterday,1,2\n2026-01-01 00:00,x,2\n");
     Files.writeString(dir.resolve("bad.yaml"), "window:\n  size: 3\n slide: [\n");
     Files.writeString(dir.resolve("typo.yaml"), "window:\n  slide: 2\nmodle:\n  path: /m.sae\n");
     byte[] bytes = Files.readAllBytes(model);
@@ -49,63 +50,134 @@ class CommandLineMistakesTest {
     return Stream.of(
         // unknown options and misspelt job keys
         mistake("run --modle x.sae", 2, "error: unknown option --modle; did you mean --model?"),
-        mistake("run --bogus 3", 2, "error: unknown option --bogus: neither a StreamAE nor a Flink option"),
-        mistake("run --windw.slide 2", 2, "error: unknown option --windw.slide; did you mean --window.slide?"),
-        mistake("run --execution.checkpointing.intervall 2s", 2,
+        mistake(
+            "run --bogus 3",
+            2,
+            "error: unknown option --bogus: neither a StreamAE nor a Flink option"),
+        mistake(
+            "run --windw.slide 2",
+            2,
+            "error: unknown option --windw.slide; did you mean --window.slide?"),
+        mistake(
+            "run --execution.checkpointing.intervall 2s",
+            2,
             "error: unknown option --execution.checkpointing.intervall; did you mean --execution.checkpointing.interval?"),
-        mistake("run --modle.path x.sae", 2, "error: unknown option --modle.path; did you mean --model.path?"),
+        mistake(
+            "run --modle.path x.sae",
+            2,
+            "error: unknown option --modle.path; did you mean --model.path?"),
         mistake("run --retrian", 2, "error: unknown option --retrian; did you mean --retrain?"),
         mistake("train --bogus", 2, "error: unknown option --bogus"),
-        mistake("train --input " + d + "/history.csv --epoch 3", 2, "error: unknown option --epoch; did you mean --epochs?"),
-        mistake("score --model " + m + " --input " + d + "/history.csv --ouput r.jsonl", 2,
+        mistake(
+            "train --input " + d + "/history.csv --epoch 3",
+            2,
+            "error: unknown option --epoch; did you mean --epochs?"),
+        mistake(
+            "score --model " + m + " --input " + d + "/history.csv --ouput r.jsonl",
+            2,
             "error: unknown option --ouput; did you mean --output?"),
-        mistake("score --model " + m + " --input " + d + "/history.csv --scoring.warmup-window 3", 2,
+        mistake(
+            "score --model " + m + " --input " + d + "/history.csv --scoring.warmup-window 3",
+            2,
             "error: unknown option --scoring.warmup-window; did you mean --scoring.warmup-windows?"),
-        mistake("evaluate --data " + d + " --scoring.alarm-likelyhood 0.9", 2,
+        mistake(
+            "evaluate --data " + d + " --scoring.alarm-likelyhood 0.9",
+            2,
             "error: unknown option --scoring.alarm-likelyhood; did you mean --scoring.alarm-likelihood?"),
-        mistake("train --input " + d + "/history.csv --timesteps twelve", 2,
+        mistake(
+            "train --input " + d + "/history.csv --timesteps twelve",
+            2,
             "error: Invalid value for option '--timesteps': 'twelve' is not an int"),
-        mistake("run --config " + d + "/typo.yaml", 2,
-            "error: job file " + d + "/typo.yaml: unknown key modle.path; did you mean model.path?"),
+        mistake(
+            "run --config " + d + "/typo.yaml",
+            2,
+            "error: job file "
+                + d
+                + "/typo.yaml: unknown key modle.path; did you mean model.path?"),
         mistake("run --window.slide 0", 2, "error: window.slide (0) must be >= 1"),
         // files: the path and the real problem
-        mistake("train --input " + d + "/adir.csv", 2, "error: history file " + d + "/adir.csv is a directory, not a file"),
-        mistake("train --input " + d + "/nosuch.csv", 2, "error: history file " + d + "/nosuch.csv does not exist"),
-        mistake("score --model " + d + " --input " + d + "/history.csv", 2,
+        mistake(
+            "train --input " + d + "/adir.csv",
+            2,
+            "error: history file " + d + "/adir.csv is a directory, not a file"),
+        mistake(
+            "train --input " + d + "/nosuch.csv",
+            2,
+            "error: history file " + d + "/nosuch.csv does not exist"),
+        mistake(
+            "score --model " + d + " --input " + d + "/history.csv",
+            2,
             "error: model bundle " + d + " is a directory, not a file"),
-        mistake("score --model " + d + "/truncated.sae --input " + d + "/history.csv", 2,
+        mistake(
+            "score --model " + d + "/truncated.sae --input " + d + "/history.csv",
+            2,
             "error: model bundle " + d + "/truncated.sae is truncated"),
-        mistake("score --model " + d + "/notabundle.sae --input " + d + "/history.csv", 2,
+        mistake(
+            "score --model " + d + "/notabundle.sae --input " + d + "/history.csv",
+            2,
             "error: model bundle " + d + "/notabundle.sae is not a zip file or is empty"),
         mistake("run --config " + d, 2, "error: job file " + d + " is a directory, not a file"),
-        mistake("run --config " + d + "/bad.yaml", 2, "error: job file " + d + "/bad.yaml: YAML error at line 3:"),
-        mistake("run --source file --source.path " + d + "/adir.csv --model " + m, 2,
+        mistake(
+            "run --config " + d + "/bad.yaml",
+            2,
+            "error: job file " + d + "/bad.yaml: YAML error at line 3:"),
+        mistake(
+            "run --source file --source.path " + d + "/adir.csv --model " + m,
+            2,
             "error: history file " + d + "/adir.csv is a directory, not a file"),
-        mistake("evaluate --data " + d + "/history.csv", 2,
+        mistake(
+            "evaluate --data " + d + "/history.csv",
+            2,
             "error: data directory " + d + "/history.csv is a file, not a directory"),
-        mistake("evaluate --data " + d + " --labels " + d + "/nosuch.json", 2,
+        mistake(
+            "evaluate --data " + d + " --labels " + d + "/nosuch.json",
+            2,
             "error: labels file " + d + "/nosuch.json does not exist"),
-        mistake("run --source nab --source.path " + d + "/nosuch.csv --model " + m, 2,
+        mistake(
+            "run --source nab --source.path " + d + "/nosuch.csv --model " + m,
+            2,
             "error: NAB series file " + d + "/nosuch.csv does not exist"),
-        mistake("score --model " + m + " --input " + d + "/history.csv --output " + d, 2,
+        mistake(
+            "score --model " + m + " --input " + d + "/history.csv --output " + d,
+            2,
             "error: output file " + d + " is a directory, not a file"),
-        mistake("run --output " + d + "/adir.csv", 2, "error: output file " + d + "/adir.csv is a directory, not a file"),
+        mistake(
+            "run --output " + d + "/adir.csv",
+            2,
+            "error: output file " + d + "/adir.csv is a directory, not a file"),
         // nothing to score
-        mistake("run --source file --source.path " + d + "/empty.csv --model " + m, 1,
+        mistake(
+            "run --source file --source.path " + d + "/empty.csv --model " + m,
+            1,
             "error: history file " + d + "/empty.csv is empty"),
-        mistake("score --model " + m + " --input " + d + "/empty.csv", 1,
+        mistake(
+            "score --model " + m + " --input " + d + "/empty.csv",
+            1,
             "error: history file " + d + "/empty.csv is empty"),
-        mistake("score --model " + m + " --input " + d + "/short.csv --output " + d + "/r.jsonl", 1,
-            "error: " + d + "/short.csv has at most 5 usable readings per sensor, fewer than one window of 12: nothing to score"),
-        mistake("run --source file --source.path " + d + "/short.csv --model " + m, 1,
-            "error: " + d + "/short.csv has at most 5 usable readings per sensor, fewer than one window of 12: nothing to score"),
-        mistake("train --input " + d + "/allbad.csv", 1,
-            "error: " + d + "/allbad.csv has no usable rows (2 bad rows, first: line 2: unreadable timestamp 'yesterday')"));
+        mistake(
+            "score --model " + m + " --input " + d + "/short.csv --output " + d + "/r.jsonl",
+            1,
+            "error: "
+                + d
+                + "/short.csv has at most 5 usable readings per sensor, fewer than one window of 12: nothing to score"),
+        mistake(
+            "run --source file --source.path " + d + "/short.csv --model " + m,
+            1,
+            "error: "
+                + d
+                + "/short.csv has at most 5 usable readings per sensor, fewer than one window of 12: nothing to score"),
+        mistake(
+            "train --input " + d + "/allbad.csv",
+            1,
+            "error: "
+                + d
+                + "/allbad.csv has no usable rows (2 bad rows, first: line 2: unreadable timestamp 'yesterday')"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("mistakes")
-  void aMistakeGetsItsExitCodeAndOneLineThatSaysWhatIsWrong(String command, int exit, String firstLine) {
+  void aMistakeGetsItsExitCodeAndOneLineThatSaysWhatIsWrong(
+      String command, int exit, String firstLine) {
     CliRunner r = CliRunner.run(command.split(" "));
     assertThat(r.firstErrorLine()).as("first line of stderr of %s", command).startsWith(firstLine);
     assertThat(r.exitCode()).as("exit code of %s (stderr %s)", command, r.err()).isEqualTo(exit);
@@ -114,7 +186,8 @@ class CommandLineMistakesTest {
 
   @Test
   void verboseShowsTheStackTrace() {
-    CliRunner r = CliRunner.run("train", "--input", dir.resolve("adir.csv").toString(), "--verbose");
+    CliRunner r =
+        CliRunner.run("train", "--input", dir.resolve("adir.csv").toString(), "--verbose");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.firstErrorLine()).startsWith("error: history file");
     assertThat(r.err()).contains("\tat io.streamae.");
@@ -128,9 +201,14 @@ class CommandLineMistakesTest {
       picocli.CommandLine.Model.CommandSpec spec =
           StreamAeMain.commandLine().getSubcommands().get(command).getCommandSpec();
       for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
-        assertThat(r.out()).as("%s --help lists %s", command, o.longestName()).contains(o.longestName());
+        assertThat(r.out())
+            .as("%s --help lists %s", command, o.longestName())
+            .contains(o.longestName());
         String description = String.join(" ", o.description());
-        assertThat(description.replace("(default ${DEFAULT-VALUE})", "").replace("Default: ${DEFAULT-VALUE}.", ""))
+        assertThat(
+                description
+                    .replace("(default ${DEFAULT-VALUE})", "")
+                    .replace("Default: ${DEFAULT-VALUE}.", ""))
             .as("%s %s says what it does", command, o.longestName())
             .matches("(?s).*[a-z]{3,}.*[a-z]{3,}.*");
         boolean flag = o.arity().max() == 0;
@@ -148,7 +226,9 @@ class CommandLineMistakesTest {
     // the command list shows whole sentences
     String top = CliRunner.run("--help").out();
     List<String> summaries = new ArrayList<>();
-    top.lines().filter(l -> l.matches("  (run|train|score|evaluate|examples|bench) .*")).forEach(summaries::add);
+    top.lines()
+        .filter(l -> l.matches("  (run|train|score|evaluate|examples|bench) .*"))
+        .forEach(summaries::add);
     assertThat(summaries).hasSize(6).allSatisfy(l -> assertThat(l.strip()).endsWith("."));
   }
 
@@ -160,7 +240,9 @@ class CommandLineMistakesTest {
     StringBuilder sb = new StringBuilder("timestamp,sensorId,temp,current\n");
     for (int i = from; i < from + rows; i++) {
       float[] v = TestModels.sineValues(0, i);
-      sb.append(String.format(Locale.ROOT, "%d,s-1,%.4f,%.4f%n", TestModels.T0 + i * TestModels.STEP, v[0], v[1]));
+      sb.append(
+          String.format(
+              Locale.ROOT, "%d,s-1,%.4f,%.4f%n", TestModels.T0 + i * TestModels.STEP, v[0], v[1]));
     }
     return sb.toString();
   }

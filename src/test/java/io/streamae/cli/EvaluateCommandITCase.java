@@ -47,17 +47,21 @@ class EvaluateCommandITCase {
       Random random = new Random(100 + s);
       StringBuilder csv = new StringBuilder("timestamp,value\n");
       for (int i = 0; i < ROWS; i++) {
-        csv.append(time(i)).append(',')
-            .append(String.format(Locale.ROOT, "%.4f", value(s, i, random))).append('\n');
+        csv.append(time(i))
+            .append(',')
+            .append(String.format(Locale.ROOT, "%.4f", value(s, i, random)))
+            .append('\n');
       }
       Path file = data.resolve(keys.get(s));
       Files.createDirectories(file.getParent());
       Files.writeString(file, csv);
     }
-    String window = String.format("[[\"%s.000000\", \"%s.000000\"]]", time(SPIKE_FROM - 10),
-        time(SPIKE_TO + 20));
-    Files.writeString(dir.resolve("labels.json"), String.format(
-        "{\"artificialA/first.csv\": %s, \"realB/second.csv\": %s}", window, window));
+    String window =
+        String.format(
+            "[[\"%s.000000\", \"%s.000000\"]]", time(SPIKE_FROM - 10), time(SPIKE_TO + 20));
+    Files.writeString(
+        dir.resolve("labels.json"),
+        String.format("{\"artificialA/first.csv\": %s, \"realB/second.csv\": %s}", window, window));
   }
 
   private record Run(int exitCode, String out) {}
@@ -78,8 +82,18 @@ class EvaluateCommandITCase {
   }
 
   private static final String[] SMALL_MODEL = {
-    "--timesteps", "8", "--hidden", "8", "--epochs", "3", "--train-rows", "150",
-    "--scoring.average-windows", "2", "--parallel", "2"
+    "--timesteps",
+    "8",
+    "--hidden",
+    "8",
+    "--epochs",
+    "3",
+    "--train-rows",
+    "150",
+    "--scoring.average-windows",
+    "2",
+    "--parallel",
+    "2"
   };
 
   private static String[] args(String[] first, String... more) {
@@ -96,8 +110,20 @@ class EvaluateCommandITCase {
     writeNabCorpus(data);
     Path out = dir.resolve("results");
 
-    Run run = evaluate(args(new String[] {"evaluate", "--data", data.toString(), "--labels",
-        dir.resolve("labels.json").toString(), "--out", out.toString(), "--detector", "tiny"}));
+    Run run =
+        evaluate(
+            args(
+                new String[] {
+                  "evaluate",
+                  "--data",
+                  data.toString(),
+                  "--labels",
+                  dir.resolve("labels.json").toString(),
+                  "--out",
+                  out.toString(),
+                  "--detector",
+                  "tiny"
+                }));
 
     assertThat(run.exitCode()).isZero();
     for (String result : List.of("artificialA/tiny_first.csv", "realB/tiny_second.csv")) {
@@ -115,8 +141,10 @@ class EvaluateCommandITCase {
       // Warm-up: the 150 training rows and 100 calibration windows after them score 0.
       assertThat(lines.subList(1, 251)).allSatisfy(l -> assertThat(l).endsWith(",0.0,0"));
       // Live scores: 0 only where the error is below everything the sensor has shown (p = 1).
-      long positive = lines.subList(251, lines.size()).stream()
-          .filter(l -> Double.parseDouble(l.split(",")[2]) > 0).count();
+      long positive =
+          lines.subList(251, lines.size()).stream()
+              .filter(l -> Double.parseDouble(l.split(",")[2]) > 0)
+              .count();
       assertThat(positive).isGreaterThanOrEqualTo((lines.size() - 251) / 2L);
     }
     assertThat(run.out())
@@ -146,20 +174,47 @@ class EvaluateCommandITCase {
       if (fault) {
         vibration += 3;
       }
-      csv.append(String.format(Locale.ROOT, "%d;%.4f;%.4f;%.4f;%d;%d%n",
-          1_396_310_400_000L + 300_000L * i, temp, current, vibration, i == SPIKE_FROM ? 1 : 0,
-          fault ? 1 : 0));
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "%d;%.4f;%.4f;%.4f;%d;%d%n",
+              1_396_310_400_000L + 300_000L * i,
+              temp,
+              current,
+              vibration,
+              i == SPIKE_FROM ? 1 : 0,
+              fault ? 1 : 0));
     }
     Files.writeString(data.resolve("plant/line-1.csv"), csv);
     Path out = dir.resolve("multi-results");
 
-    Run run = evaluate(args(new String[] {"evaluate", "--data", data.toString(), "--out",
-        out.toString(), "--detector", "multi", "--separator", ";", "--timestamp-column", "time",
-        "--label-column", "label", "--exclude-columns", "changepoint"}));
+    Run run =
+        evaluate(
+            args(
+                new String[] {
+                  "evaluate",
+                  "--data",
+                  data.toString(),
+                  "--out",
+                  out.toString(),
+                  "--detector",
+                  "multi",
+                  "--separator",
+                  ";",
+                  "--timestamp-column",
+                  "time",
+                  "--label-column",
+                  "label",
+                  "--exclude-columns",
+                  "changepoint"
+                }));
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).as("no NAB score for row labels").doesNotContain("NAB scores")
-        .contains("labelled episodes").contains("caught 1 of 1 episodes");
+    assertThat(run.out())
+        .as("no NAB score for row labels")
+        .doesNotContain("NAB scores")
+        .contains("labelled episodes")
+        .contains("caught 1 of 1 episodes");
     List<String> lines = Files.readAllLines(out.resolve("multi/plant/multi_line-1.csv"));
     assertThat(lines.get(0)).isEqualTo("timestamp,anomaly_score,anomaly,label");
     assertThat(lines).hasSize(ROWS + 1);
@@ -176,21 +231,35 @@ class EvaluateCommandITCase {
       }
     }
     assertThat(alarmsInFault).as("alarms during the vibration fault").isPositive();
-    assertThat(run.out()).contains("precision").contains("recall").contains("F1")
-        .contains("false-alarm rate").contains("missed-alarm rate");
+    assertThat(run.out())
+        .contains("precision")
+        .contains("recall")
+        .contains("F1")
+        .contains("false-alarm rate")
+        .contains("missed-alarm rate");
   }
 
   @Test
   void severalSeedsPrintMeanAndSpreadAndTheSameSeedsGiveTheSameScores() throws IOException {
     Path data = dir.resolve("data");
     writeNabCorpus(data);
-    String[] first = {"evaluate", "--data", data.toString(), "--labels",
-        dir.resolve("labels.json").toString(), "--detector", "tiny", "--seeds", "1,2"};
+    String[] first = {
+      "evaluate",
+      "--data",
+      data.toString(),
+      "--labels",
+      dir.resolve("labels.json").toString(),
+      "--detector",
+      "tiny",
+      "--seeds",
+      "1,2"
+    };
     Run once = evaluate(args(first, "--out", dir.resolve("once").toString()));
     Run again = evaluate(args(first, "--out", dir.resolve("again").toString()));
 
     assertThat(once.exitCode()).isZero();
-    assertThat(once.out()).contains("over 2 training seeds [1, 2] (mean ± sd, range):")
+    assertThat(once.out())
+        .contains("over 2 training seeds [1, 2] (mean ± sd, range):")
         .contains("NAB standard");
     assertThat(dir.resolve("once/tiny-seed1/artificialA/tiny-seed1_first.csv")).exists();
     assertThat(dir.resolve("once/tiny-seed2/artificialA/tiny-seed2_first.csv")).exists();

@@ -21,7 +21,9 @@ class PublishModelCommandTest {
 
   @Test
   void printsTheUpdateMessageWithTheBundlesChecksum() throws Exception {
-    CliRunner r = CliRunner.run("publish-model", GOLDEN.toString(), "--uri", "s3://models/golden-1.sae", "--print");
+    CliRunner r =
+        CliRunner.run(
+            "publish-model", GOLDEN.toString(), "--uri", "s3://models/golden-1.sae", "--print");
     assertThat(r.exitCode()).isZero();
     ModelUpdate update = ModelUpdate.parse(r.out().strip().getBytes(StandardCharsets.UTF_8));
     assertThat(update.modelId()).isEqualTo("golden");
@@ -32,11 +34,13 @@ class PublishModelCommandTest {
 
   @Test
   void namesWhatIsMissing() throws Exception {
-    CliRunner noBroker = CliRunner.run("publish-model", GOLDEN.toString(), "--topic", "model-updates");
+    CliRunner noBroker =
+        CliRunner.run("publish-model", GOLDEN.toString(), "--topic", "model-updates");
     assertThat(noBroker.exitCode()).isEqualTo(StreamAeMain.EXIT_USAGE);
     assertThat(noBroker.firstErrorLine()).contains("--bootstrap-servers");
 
-    CliRunner noTopic = CliRunner.run("publish-model", GOLDEN.toString(), "--bootstrap-servers", "localhost:1");
+    CliRunner noTopic =
+        CliRunner.run("publish-model", GOLDEN.toString(), "--bootstrap-servers", "localhost:1");
     assertThat(noTopic.exitCode()).isEqualTo(StreamAeMain.EXIT_USAGE);
     assertThat(noTopic.firstErrorLine()).contains("--topic");
 

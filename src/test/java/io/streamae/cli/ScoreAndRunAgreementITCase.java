@@ -41,17 +41,22 @@ class ScoreAndRunAgreementITCase {
       for (int i = 0; i < ROWS; i++) {
         float[] v = TestModels.sineValues(s, i);
         boolean fault = s == 1 && i >= FAULT_FROM && i < FAULT_TO;
-        rows.add(new String[] {
-          Long.toString(TestModels.T0 + i * TestModels.STEP),
-          "s-" + (s + 1),
-          String.format(Locale.ROOT, "%.4f", v[0] + (fault ? 6 : 0)),
-          String.format(Locale.ROOT, "%.4f", v[1])
-        });
+        rows.add(
+            new String[] {
+              Long.toString(TestModels.T0 + i * TestModels.STEP),
+              "s-" + (s + 1),
+              String.format(Locale.ROOT, "%.4f", v[0] + (fault ? 6 : 0)),
+              String.format(Locale.ROOT, "%.4f", v[1])
+            });
       }
     }
     bySensor = write("by-sensor.csv", rows);
     List<String[]> sorted = new ArrayList<>(rows);
-    sorted.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : Long.compare(Long.parseLong(a[0]), Long.parseLong(b[0])));
+    sorted.sort(
+        (a, b) ->
+            a[0].equals(b[0])
+                ? a[1].compareTo(b[1])
+                : Long.compare(Long.parseLong(a[0]), Long.parseLong(b[0])));
     byTime = write("by-time.csv", sorted);
   }
 
@@ -61,18 +66,33 @@ class ScoreAndRunAgreementITCase {
     Map<String, Boolean> scoredBySensor = score(bySensor, "score-by-sensor.jsonl");
     assertThat(scoredBySensor).isEqualTo(scoredByTime);
     assertThat(scoredByTime).hasSize(2 * (ROWS - 12 + 1));
-    assertThat(scoredByTime.entrySet().stream().filter(e -> e.getValue() && e.getKey().startsWith("s-2")))
+    assertThat(
+            scoredByTime.entrySet().stream()
+                .filter(e -> e.getValue() && e.getKey().startsWith("s-2")))
         .as("the planted fault raises alarms")
         .isNotEmpty();
 
     for (Path file : List.of(byTime, bySensor)) {
       Path out = dir.resolve("run-" + file.getFileName()).resolve("results.jsonl");
-      CliRunner r = CliRunner.run("run", "--source", "file", "--source.path", file.toString(),
-          "--model", model.toString(), "--output", out.toString());
+      CliRunner r =
+          CliRunner.run(
+              "run",
+              "--source",
+              "file",
+              "--source.path",
+              file.toString(),
+              "--model",
+              model.toString(),
+              "--output",
+              out.toString());
       assertThat(r.exitCode()).as("run on %s: %s", file, r.err()).isZero();
       assertThat(r.out()).contains("dead letters: 0");
-      assertThat(Files.readAllLines(out.resolveSibling("dead-letters.jsonl"))).as("no late readings").isEmpty();
-      assertThat(windows(out)).as("run --source file on %s", file.getFileName()).isEqualTo(scoredByTime);
+      assertThat(Files.readAllLines(out.resolveSibling("dead-letters.jsonl")))
+          .as("no late readings")
+          .isEmpty();
+      assertThat(windows(out))
+          .as("run --source file on %s", file.getFileName())
+          .isEqualTo(scoredByTime);
     }
   }
 
@@ -81,20 +101,40 @@ class ScoreAndRunAgreementITCase {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 40; i++) {
       // a timestamp of 1999: readable by the file reader, refused by the job's parser
-      lines.append(String.format(Locale.ROOT,
-          "{\"sensorId\":\"s-1\",\"ts\":%d,\"values\":{\"temp\":50.0,\"current\":10.0}}%n",
-          915_148_800_000L + i * 60_000L));
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "{\"sensorId\":\"s-1\",\"ts\":%d,\"values\":{\"temp\":50.0,\"current\":10.0}}%n",
+              915_148_800_000L + i * 60_000L));
     }
     Path file = Files.writeString(dir.resolve("old.jsonl"), lines.toString());
-    CliRunner r = CliRunner.run("run", "--source", "file", "--source.path", file.toString(),
-        "--model", model.toString(), "--output", dir.resolve("old").resolve("results.jsonl").toString());
+    CliRunner r =
+        CliRunner.run(
+            "run",
+            "--source",
+            "file",
+            "--source.path",
+            file.toString(),
+            "--model",
+            model.toString(),
+            "--output",
+            dir.resolve("old").resolve("results.jsonl").toString());
     assertThat(r.exitCode()).isEqualTo(StreamAeMain.EXIT_NOTHING_SCORED);
-    assertThat(r.firstErrorLine()).startsWith("error: no window scored: all 40 readings became dead letters {");
+    assertThat(r.firstErrorLine())
+        .startsWith("error: no window scored: all 40 readings became dead letters {");
   }
 
   private static Map<String, Boolean> score(Path file, String output) throws Exception {
     Path out = dir.resolve(output);
-    CliRunner r = CliRunner.run("score", "--model", model.toString(), "--input", file.toString(), "--output", out.toString());
+    CliRunner r =
+        CliRunner.run(
+            "score",
+            "--model",
+            model.toString(),
+            "--input",
+            file.toString(),
+            "--output",
+            out.toString());
     assertThat(r.exitCode()).as("score %s: %s", file, r.err()).isZero();
     return windows(out);
   }
@@ -104,7 +144,12 @@ class ScoreAndRunAgreementITCase {
     Map<String, Boolean> out = new TreeMap<>();
     for (String line : Files.readAllLines(results)) {
       JsonNode r = JSON.readTree(line);
-      String key = r.get("sensorId").asText() + " " + r.get("windowStart").asLong() + " " + r.get("windowEnd").asLong();
+      String key =
+          r.get("sensorId").asText()
+              + " "
+              + r.get("windowStart").asLong()
+              + " "
+              + r.get("windowEnd").asLong();
       assertThat(out.put(key, r.get("anomalous").asBoolean())).as("one record per window").isNull();
     }
     return out;

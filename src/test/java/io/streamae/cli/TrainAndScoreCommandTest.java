@@ -28,10 +28,28 @@ class TrainAndScoreCommandTest {
     Files.writeString(train, Files.readString(train) + "2026-01-02 00:00:00,pump-1,oops,1\n");
 
     String trainOut =
-        run("train", "--input", train.toString(), "--output", dir.resolve("m.sae").toString(),
-            "--timesteps", "12", "--layers", "12", "--epochs", "12", "--learning-rate", "0.01",
-            "--model-id", "pumps", "--model-version", "7");
-    assertThat(trainOut).contains("1 bad rows").contains("line 602").contains("model pumps:7 written");
+        run(
+            "train",
+            "--input",
+            train.toString(),
+            "--output",
+            dir.resolve("m.sae").toString(),
+            "--timesteps",
+            "12",
+            "--layers",
+            "12",
+            "--epochs",
+            "12",
+            "--learning-rate",
+            "0.01",
+            "--model-id",
+            "pumps",
+            "--model-version",
+            "7");
+    assertThat(trainOut)
+        .contains("1 bad rows")
+        .contains("line 602")
+        .contains("model pumps:7 written");
     ModelBundle bundle = ModelBundle.read(dir.resolve("m.sae"));
     assertThat(bundle.layout().featureNames()).containsExactly("temp", "current");
     String report = Files.readString(dir.resolve("m.sae.report.html"));
@@ -39,22 +57,38 @@ class TrainAndScoreCommandTest {
     // one unit everywhere, labelled axes, a readable architecture, per-feature errors, an example
     assertThat(report)
         .contains("mean squared error per value (z-score units)")
-        .contains(">epoch<").contains(">windows<")
+        .contains(">epoch<")
+        .contains(">windows<")
         .contains(String.format(Locale.ROOT, "threshold %.4g", bundle.threshold()))
-        .contains("composite LSTM autoencoder (tanh): windows of 12 readings × 2 features → encoder 12 units")
+        .contains(
+            "composite LSTM autoencoder (tanh): windows of 12 readings × 2 features → encoder 12 units")
         .doesNotContain("AutoencoderSpec[")
-        .contains("Error per feature").contains("<td>temp</td>").contains("<td>current</td>")
+        .contains("Error per feature")
+        .contains("<td>temp</td>")
+        .contains("<td>current</td>")
         .contains("Example: the held-out window of median error");
     assertThat(trainOut)
         .contains("reconstruction error (mean squared, in z-score units) per window over")
-        .contains(String.format(Locale.ROOT, "threshold %.5f: percentile 99.5 of that error", bundle.threshold()))
+        .contains(
+            String.format(
+                Locale.ROOT, "threshold %.5f: percentile 99.5 of that error", bundle.threshold()))
         .contains("(mean squared error per value, both heads weighted, same units)")
-        .containsPattern("mean held-out error per feature: temp \\d\\.\\d{5}, current \\d\\.\\d{5}");
+        .containsPattern(
+            "mean held-out error per feature: temp \\d\\.\\d{5}, current \\d\\.\\d{5}");
 
     Path results = dir.resolve("results.jsonl");
     // the job's calibration: a short warm-up, as this file has only 189 windows
-    String scoreOut = run("score", "--model", dir.resolve("m.sae").toString(), "--input", test.toString(),
-        "--output", results.toString(), "--scoring.warmup-windows", "40");
+    String scoreOut =
+        run(
+            "score",
+            "--model",
+            dir.resolve("m.sae").toString(),
+            "--input",
+            test.toString(),
+            "--output",
+            results.toString(),
+            "--scoring.warmup-windows",
+            "40");
     assertThat(scoreOut).contains("189 windows scored");
     List<String> lines = Files.readAllLines(results);
     assertThat(lines).hasSize(189);
@@ -85,7 +119,9 @@ class TrainAndScoreCommandTest {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     int code;
     try {
-      code = StreamAeMain.execute("score", "--model", dir.resolve("absent.sae").toString(), "--input", "x.csv");
+      code =
+          StreamAeMain.execute(
+              "score", "--model", dir.resolve("absent.sae").toString(), "--input", "x.csv");
     } finally {
       System.setErr(old);
     }
@@ -102,8 +138,13 @@ class TrainAndScoreCommandTest {
       double phase = 2 * Math.PI * i / 24.0;
       double temp = 50 + 5 * Math.sin(phase) + (fault && i >= 700 && i < 720 ? 8 : 0);
       double current = 10 + 2 * Math.cos(phase);
-      sb.append(String.format(Locale.ROOT, "%s,pump-1,%.4f,%.4f%n",
-          java.time.Instant.ofEpochMilli(ts(i)).toString().replace("T", " ").replace("Z", ""), temp, current));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s,pump-1,%.4f,%.4f%n",
+              java.time.Instant.ofEpochMilli(ts(i)).toString().replace("T", " ").replace("Z", ""),
+              temp,
+              current));
     }
     Files.writeString(file, sb.toString());
   }

@@ -21,7 +21,15 @@ import org.junit.jupiter.api.Test;
 class VectorModuleITCase {
   private static final List<String> BENCH =
       List.of(
-          "bench", "--configs", "B", "--batches", "256", "--threads", "1", "--seconds", "0.3",
+          "bench",
+          "--configs",
+          "B",
+          "--batches",
+          "256",
+          "--threads",
+          "1",
+          "--seconds",
+          "0.3",
           "--no-training");
 
   private static Path jar;

@@ -75,7 +75,8 @@ class DashboardBrowserITCase {
   void followsAResultsFileAsItIsWritten() throws Exception {
     Path results = dir.resolve("results.jsonl");
     Path deadLetters = dir.resolve("dead-letters.jsonl");
-    try (Dashboard dashboard = Dashboard.onFiles(anyPort(), results, deadLetters, config().scoring())) {
+    try (Dashboard dashboard =
+        Dashboard.onFiles(anyPort(), results, deadLetters, config().scoring())) {
       List<String> lines = new ArrayList<>();
       for (int step = 0; step < 120; step++) {
         lines.add(ResultLines.line("machine-0", step, Kind.NORMAL));
@@ -88,7 +89,8 @@ class DashboardBrowserITCase {
 
       ChromeDriver page = browser.driver();
       page.get(dashboard.url());
-      String loadToken = waitFor(page, d -> d.findElement(By.tagName("body")).getDomAttribute("data-load-token"));
+      String loadToken =
+          waitFor(page, d -> d.findElement(By.tagName("body")).getDomAttribute("data-load-token"));
 
       waitFor(page, d -> fleet(d).size() == 3);
       List<List<String>> fleet = fleet(page);
@@ -98,16 +100,22 @@ class DashboardBrowserITCase {
 
       assertSensorShown(page, "machine-1", 120, "vibration");
       assertThat(page.findElement(By.id("kpi-alarming")).getText()).isEqualTo("1");
-      assertThat(page.findElements(By.cssSelector("#episodes li")).get(0).getText()).contains("2026-01-01 01:40");
+      assertThat(page.findElements(By.cssSelector("#episodes li")).get(0).getText())
+          .contains("2026-01-01 01:40");
       browser.screenshot(SCREENSHOTS.resolve("file.png"));
 
       // New results and a dead letter arrive: the page shows them without being reloaded.
       append(results, List.of(ResultLines.line("machine-3", 200, Kind.NORMAL)));
-      append(deadLetters, List.of("{\"reason\":\"MALFORMED_JSON\",\"detail\":\"Unexpected character\",\"stage\":\"parse\",\"source\":\"generator:996\",\"timestamp\":1764285600000,\"payloadBase64\":\"e30=\"}"));
+      append(
+          deadLetters,
+          List.of(
+              "{\"reason\":\"MALFORMED_JSON\",\"detail\":\"Unexpected character\",\"stage\":\"parse\",\"source\":\"generator:996\",\"timestamp\":1764285600000,\"payloadBase64\":\"e30=\"}"));
       waitFor(page, d -> fleet(d).size() == 4);
       waitFor(page, d -> d.findElement(By.id("kpi-dead-letters")).getText().equals("1"));
-      assertThat(page.findElement(By.id("kpi-dead-reasons")).getText()).contains("MALFORMED_JSON 1");
-      assertThat(page.findElement(By.tagName("body")).getDomAttribute("data-load-token")).isEqualTo(loadToken);
+      assertThat(page.findElement(By.id("kpi-dead-reasons")).getText())
+          .contains("MALFORMED_JSON 1");
+      assertThat(page.findElement(By.tagName("body")).getDomAttribute("data-load-token"))
+          .isEqualTo(loadToken);
       assertThat(page.findElement(By.id("conn-text")).getText()).isEqualTo("live");
     }
   }
@@ -116,16 +124,30 @@ class DashboardBrowserITCase {
   void followsTheJobsKafkaTopics() throws Exception {
     String output = KAFKA.createTopic("anomaly-results", 2);
     String dlq = KAFKA.createTopic("dead-letters", 1);
-    JobConfig job = config("--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-        "--kafka.output-topic", output, "--kafka.dead-letter-topic", dlq,
-        "--kafka.group-id", "dashboard-it");
-    try (Dashboard dashboard = Dashboard.onKafka(anyPort(), job.kafka(), KafkaResultsFollower.From.EARLIEST, job.scoring());
+    JobConfig job =
+        config(
+            "--kafka.bootstrap-servers",
+            KAFKA.bootstrapServers(),
+            "--kafka.output-topic",
+            output,
+            "--kafka.dead-letter-topic",
+            dlq,
+            "--kafka.group-id",
+            "dashboard-it");
+    try (Dashboard dashboard =
+            Dashboard.onKafka(
+                anyPort(), job.kafka(), KafkaResultsFollower.From.EARLIEST, job.scoring());
         KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int step = 0; step < 90; step++) {
         send(producer, output, "pump-a", ResultLines.line("pump-a", step, Kind.NORMAL));
-        send(producer, output, "pump-b", ResultLines.line("pump-b", step, step >= 70 ? Kind.ALARM : Kind.NORMAL));
+        send(
+            producer,
+            output,
+            "pump-b",
+            ResultLines.line("pump-b", step, step >= 70 ? Kind.ALARM : Kind.NORMAL));
       }
-      ProducerRecord<byte[], byte[]> poison = new ProducerRecord<>(dlq, "{not json".getBytes(StandardCharsets.UTF_8));
+      ProducerRecord<byte[], byte[]> poison =
+          new ProducerRecord<>(dlq, "{not json".getBytes(StandardCharsets.UTF_8));
       poison.headers().add("reason", "MALFORMED_JSON".getBytes(StandardCharsets.UTF_8));
       poison.headers().add("stage", "parse".getBytes(StandardCharsets.UTF_8));
       producer.send(poison);
@@ -133,7 +155,8 @@ class DashboardBrowserITCase {
 
       ChromeDriver page = browser.driver();
       page.get(dashboard.url());
-      String loadToken = waitFor(page, d -> d.findElement(By.tagName("body")).getDomAttribute("data-load-token"));
+      String loadToken =
+          waitFor(page, d -> d.findElement(By.tagName("body")).getDomAttribute("data-load-token"));
       waitFor(page, d -> fleet(d).size() == 2);
       assertThat(fleet(page).get(0)).startsWith("pump-b", "ALARM");
       assertSensorShown(page, "pump-b", 90, "vibration");
@@ -145,8 +168,10 @@ class DashboardBrowserITCase {
       send(producer, output, "pump-c", ResultLines.line("pump-c", 95, Kind.ALARM));
       producer.flush();
       waitFor(page, d -> fleet(d).size() == 3);
-      assertThat(fleet(page).stream().map(r -> r.get(0)).toList()).containsExactly("pump-c", "pump-b", "pump-a");
-      assertThat(page.findElement(By.tagName("body")).getDomAttribute("data-load-token")).isEqualTo(loadToken);
+      assertThat(fleet(page).stream().map(r -> r.get(0)).toList())
+          .containsExactly("pump-c", "pump-b", "pump-a");
+      assertThat(page.findElement(By.tagName("body")).getDomAttribute("data-load-token"))
+          .isEqualTo(loadToken);
     }
   }
 
@@ -154,29 +179,48 @@ class DashboardBrowserITCase {
   void theLocalRunsFaultyMachinesRiseToTheTopAsTheirFaultsBegin() throws Exception {
     Path results = dir.resolve("results.jsonl");
     Path deadLetters = dir.resolve("dead-letters.jsonl");
-    Configuration conf = ConfigLoader.load(null, List.of("--output.path", results.toString(),
-        "--output.dead-letter-path", deadLetters.toString(), "--execution.checkpointing.interval", "1 s"));
+    Configuration conf =
+        ConfigLoader.load(
+            null,
+            List.of(
+                "--output.path",
+                results.toString(),
+                "--output.dead-letter-path",
+                deadLetters.toString(),
+                "--execution.checkpointing.interval",
+                "1 s"));
     JobConfig job = JobConfig.from(conf);
     try (Dashboard dashboard = Dashboard.onFiles(anyPort(), results, deadLetters, job.scoring())) {
       ChromeDriver page = browser.driver();
       page.get(dashboard.url());
       // The demo, paced as run --dashboard paces it (faster), in the background.
-      CompletableFuture<LocalRun.Result> run = CompletableFuture.supplyAsync(() -> {
-        try {
-          return new LocalRun(job, conf, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, 200).run();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<LocalRun.Result> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return new LocalRun(
+                          job,
+                          conf,
+                          new PrintStream(
+                              new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                          false,
+                          200)
+                      .run();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       // Watch the top of the list while the job runs: every machine with a fault must be seen
       // there, alarming, while its fault is on (a screenshot when all three are at once).
       Set<String> seenAlarmingOnTop = new TreeSet<>();
       boolean shotAllAlarming = false;
       while (!run.isDone()) {
         @SuppressWarnings("unchecked")
-        List<String> top = (List<String>) page.executeScript(
-            "return [...document.querySelectorAll('#fleet-rows tr[data-sensor]')].slice(0, 3)"
-                + ".filter(r => r.dataset.status === 'ALARM').map(r => r.dataset.sensor);");
+        List<String> top =
+            (List<String>)
+                page.executeScript(
+                    "return [...document.querySelectorAll('#fleet-rows tr[data-sensor]')].slice(0, 3)"
+                        + ".filter(r => r.dataset.status === 'ALARM').map(r => r.dataset.sensor);");
         seenAlarmingOnTop.addAll(top);
         if (top.size() == 3 && !shotAllAlarming) {
           // The detail follows the top sensor: it is alarming, so an episode is listed.
@@ -189,34 +233,57 @@ class DashboardBrowserITCase {
       LocalRun.Result result = run.get();
       assertThat(seenAlarmingOnTop).contains("machine-1", "machine-2", "machine-3");
 
-      waitFor(page, d -> d.findElement(By.id("kpi-windows")).getText().equals(String.format("%,d", result.windows())));
-      waitFor(page, d -> d.findElement(By.id("kpi-dead-letters")).getText().equals(String.valueOf(result.deadLetters())));
+      waitFor(
+          page,
+          d ->
+              d.findElement(By.id("kpi-windows"))
+                  .getText()
+                  .equals(String.format("%,d", result.windows())));
+      waitFor(
+          page,
+          d ->
+              d.findElement(By.id("kpi-dead-letters"))
+                  .getText()
+                  .equals(String.valueOf(result.deadLetters())));
       assertThat(fleet(page)).hasSize(4);
-      waitFor(page, d -> {
-        d.findElement(By.cssSelector("tr[data-sensor='machine-1']")).click();
-        return true;
-      });
+      waitFor(
+          page,
+          d -> {
+            d.findElement(By.cssSelector("tr[data-sensor='machine-1']")).click();
+            return true;
+          });
       assertSensorShown(page, "machine-1", 500, null);
       browser.screenshot(SCREENSHOTS.resolve("local-run.png"));
     }
   }
 
   /** The selected sensor's title, charts with points, three feature charts and its attribution. */
-  private static void assertSensorShown(ChromeDriver page, String sensor, int points, String topFeature) {
+  private static void assertSensorShown(
+      ChromeDriver page, String sensor, int points, String topFeature) {
     waitFor(page, d -> d.findElement(By.id("sensor-title")).getText().equals(sensor));
-    waitFor(page, d -> String.valueOf(points).equals(d.findElement(By.id("chart-score")).getDomAttribute("data-points")));
+    waitFor(
+        page,
+        d ->
+            String.valueOf(points)
+                .equals(d.findElement(By.id("chart-score")).getDomAttribute("data-points")));
     for (String chart : List.of("chart-score", "chart-errors")) {
-      Long painted = (Long) page.executeScript(
-          "const c = document.querySelector('#' + arguments[0] + ' canvas');"
-              + "const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-              + "let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n;", chart);
+      Long painted =
+          (Long)
+              page.executeScript(
+                  "const c = document.querySelector('#' + arguments[0] + ' canvas');"
+                      + "const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                      + "let n = 0; for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++; return n;",
+                  chart);
       assertThat(painted).as("painted pixels of %s", chart).isGreaterThan(1_000L);
     }
-    assertThat(page.findElements(By.cssSelector("#feature-charts .feature-chart canvas"))).hasSize(3);
+    assertThat(page.findElements(By.cssSelector("#feature-charts .feature-chart canvas")))
+        .hasSize(3);
     // The attribution is redrawn with every result: read it in one script, not element by element.
     @SuppressWarnings("unchecked")
-    List<List<String>> attribution = (List<List<String>>) page.executeScript(
-        "return [...document.querySelectorAll('#attribution .attr-row')].map(r => [r.dataset.feature, r.textContent]);");
+    List<List<String>> attribution =
+        (List<List<String>>)
+            page.executeScript(
+                "return [...document.querySelectorAll('#attribution .attr-row')].map(r => [r.dataset.feature, r.textContent]);");
     assertThat(attribution).hasSize(3);
     if (topFeature != null) {
       assertThat(attribution.get(0).get(0)).isEqualTo(topFeature);
@@ -230,17 +297,22 @@ class DashboardBrowserITCase {
    */
   @SuppressWarnings("unchecked")
   private static List<List<String>> fleet(WebDriver page) {
-    return (List<List<String>>) ((org.openqa.selenium.JavascriptExecutor) page).executeScript(
-        "return [...document.querySelectorAll('#fleet-rows tr[data-sensor]')]"
-            + ".map(r => [r.dataset.sensor, r.dataset.status, r.textContent]);");
+    return (List<List<String>>)
+        ((org.openqa.selenium.JavascriptExecutor) page)
+            .executeScript(
+                "return [...document.querySelectorAll('#fleet-rows tr[data-sensor]')]"
+                    + ".map(r => [r.dataset.sensor, r.dataset.status, r.textContent]);");
   }
 
-  private static <T> T waitFor(WebDriver page, java.util.function.Function<WebDriver, T> condition) {
-    return new WebDriverWait(page, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(d -> {
-          T value = condition.apply(d);
-          return value instanceof Boolean b && !b ? null : value;
-        });
+  private static <T> T waitFor(
+      WebDriver page, java.util.function.Function<WebDriver, T> condition) {
+    return new WebDriverWait(page, WAIT)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              T value = condition.apply(d);
+              return value instanceof Boolean b && !b ? null : value;
+            });
   }
 
   private static void append(Path file, List<String> lines) throws Exception {
@@ -248,10 +320,14 @@ class DashboardBrowserITCase {
     for (String line : lines) {
       text.append(line).append('\n');
     }
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value) {
-    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, String topic, String key, String value) {
+    producer.send(
+        new ProducerRecord<>(
+            topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
   }
 }

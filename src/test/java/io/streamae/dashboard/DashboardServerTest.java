@@ -19,11 +19,15 @@ import org.junit.jupiter.api.Test;
 /** The server over HTTP: its assets come from the jar, its answers stay bounded, it pushes. */
 class DashboardServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private HttpResponse<String> get(DashboardServer server, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -71,12 +75,17 @@ class DashboardServerTest {
   void pushesAnUpdateWhenAResultArrives() throws Exception {
     FleetState state = new FleetState(10, 10, 0.444, System::currentTimeMillis);
     try (DashboardServer server = DashboardServer.start(state, "localhost", 0, "test")) {
-      HttpResponse<InputStream> events = http.send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/events"))
-              .header("Accept", "text/event-stream").build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      assertThat(events.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
+      HttpResponse<InputStream> events =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + server.port() + "/api/events"))
+                  .header("Accept", "text/event-stream")
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(events.headers().firstValue("content-type"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(events.body(), StandardCharsets.UTF_8))) {
         assertThat(nextData(in).get("windows").asLong()).isZero();
         state.result(ResultLines.line("m", 1, Kind.ALARM));
         JsonNode update = nextData(in);

@@ -49,8 +49,10 @@ class FleetStateTest {
     assertThat(sensor.get("held").asInt()).isEqualTo(64);
     assertThat(sensor.get("windows").asLong()).isEqualTo(1_000);
     assertThat(sensor.get("ts")).hasSize(64);
-    assertThat(sensor.get("ts").get(0).asLong()).isEqualTo(ResultLines.T0 + 936 * ResultLines.MINUTE);
-    assertThat(sensor.get("ts").get(63).asLong()).isEqualTo(ResultLines.T0 + 999 * ResultLines.MINUTE);
+    assertThat(sensor.get("ts").get(0).asLong())
+        .isEqualTo(ResultLines.T0 + 936 * ResultLines.MINUTE);
+    assertThat(sensor.get("ts").get(63).asLong())
+        .isEqualTo(ResultLines.T0 + 999 * ResultLines.MINUTE);
     assertThat(state.allocatedWindows()).isEqualTo(64);
   }
 
@@ -66,9 +68,11 @@ class FleetStateTest {
     List<Integer> alarms = new ArrayList<>();
     sensor.get("anomalous").forEach(a -> alarms.add(a.asInt()));
     assertThat(alarms).containsOnlyOnce(1);
-    assertThat(sensor.get("ts").get(299).asLong()).isEqualTo(ResultLines.T0 + 4_999 * ResultLines.MINUTE);
+    assertThat(sensor.get("ts").get(299).asLong())
+        .isEqualTo(ResultLines.T0 + 4_999 * ResultLines.MINUTE);
     assertThat(sensor.get("episodes")).hasSize(1);
-    assertThat(sensor.get("episodes").get(0).get("start").asLong()).isEqualTo(ResultLines.T0 + 1_234 * ResultLines.MINUTE);
+    assertThat(sensor.get("episodes").get(0).get("start").asLong())
+        .isEqualTo(ResultLines.T0 + 1_234 * ResultLines.MINUTE);
   }
 
   @Test
@@ -86,7 +90,8 @@ class FleetStateTest {
     assertThat(fleet.get("rows").get(0).get("status").asText()).isEqualTo("ALARM");
     assertThat(fleet.get("rows").get(0).get("modelVersion").asText()).isEqualTo("demo-generator:1");
     assertThat(fleet.get("rows").get(1).get("id").asText()).isEqualTo("calm");
-    assertThat(state.fleet(2, 2, "").get("rows").get(0).get("status").asText()).isEqualTo("WARMING_UP");
+    assertThat(state.fleet(2, 2, "").get("rows").get(0).get("status").asText())
+        .isEqualTo("WARMING_UP");
     assertThat(state.fleet(0, 50, "ALARM").get("rows")).hasSize(1);
 
     // Ten windows after its alarm a sensor is no longer alarming, but stays above the sensors
@@ -117,7 +122,8 @@ class FleetStateTest {
     assertThat(expected.get(2).isNull()).isTrue();
     assertThat(sensor.get("values").get("temperature").get(1).floatValue())
         .isEqualTo(ResultLines.record("m", 1, Kind.NORMAL).lastValues()[0]);
-    assertThat(sensor.get("next").get("ts").asLong()).isEqualTo(ResultLines.T0 + 4 * ResultLines.MINUTE);
+    assertThat(sensor.get("next").get("ts").asLong())
+        .isEqualTo(ResultLines.T0 + 4 * ResultLines.MINUTE);
   }
 
   @Test
@@ -131,7 +137,8 @@ class FleetStateTest {
     state.deadLetterLine("garbage");
     state.deadLetter(null);
     // A result without featureErrors or lastReading (an older job) is still shown.
-    state.result("{\"sensorId\":\"old\",\"windowEnd\":1767225600000,\"anomalyScore\":0.2,\"anomalous\":false}");
+    state.result(
+        "{\"sensorId\":\"old\",\"windowEnd\":1767225600000,\"anomalyScore\":0.2,\"anomalous\":false}");
 
     JsonNode summary = state.summary();
     assertThat(summary.get("unreadable").asLong()).isEqualTo(4);
@@ -146,8 +153,9 @@ class FleetStateTest {
   void aModelWithOtherFeaturesStartsTheSensorsChartsAfresh() {
     FleetState state = state(10, 50);
     state.result(ResultLines.line("m", 0, Kind.NORMAL));
-    state.result("{\"sensorId\":\"m\",\"windowEnd\":1767225660000,\"featureErrors\":{\"pressure\":0.1},"
-        + "\"lastReading\":{\"ts\":1767225660000,\"values\":{\"pressure\":3.5}},\"anomalyScore\":0.1}");
+    state.result(
+        "{\"sensorId\":\"m\",\"windowEnd\":1767225660000,\"featureErrors\":{\"pressure\":0.1},"
+            + "\"lastReading\":{\"ts\":1767225660000,\"values\":{\"pressure\":3.5}},\"anomalyScore\":0.1}");
     JsonNode sensor = state.sensor("m", 10);
     assertThat(sensor.get("features")).hasSize(1);
     assertThat(sensor.get("held").asInt()).isEqualTo(1);

@@ -23,7 +23,8 @@ class JsonLinesTailTest {
   @Test
   void waitsForTheFileAndForEachLinesEnd() throws Exception {
     Path file = dir.resolve("results.jsonl");
-    try (JsonLinesTail tail = new JsonLinesTail(file, lines::add, tooLong::incrementAndGet, Duration.ofMillis(20))) {
+    try (JsonLinesTail tail =
+        new JsonLinesTail(file, lines::add, tooLong::incrementAndGet, Duration.ofMillis(20))) {
       Thread.sleep(100);
       append(file, "{\"a\":1}\n{\"b\":");
       await(() -> lines.size() == 1);
@@ -39,9 +40,11 @@ class JsonLinesTailTest {
   void startsAgainWhenTheFileIsRewritten() throws Exception {
     Path file = dir.resolve("results.jsonl");
     append(file, "one\ntwo\n");
-    try (JsonLinesTail tail = new JsonLinesTail(file, lines::add, tooLong::incrementAndGet, Duration.ofMillis(20))) {
+    try (JsonLinesTail tail =
+        new JsonLinesTail(file, lines::add, tooLong::incrementAndGet, Duration.ofMillis(20))) {
       await(() -> lines.size() == 2);
-      Files.writeString(file, "new\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.writeString(
+          file, "new\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
       await(() -> lines.size() == 3);
       assertThat(lines).containsExactly("one", "two", "new");
     }
@@ -51,7 +54,8 @@ class JsonLinesTailTest {
   void skipsALineLongerThanTheLimitAndReportsIt() throws Exception {
     Path file = dir.resolve("results.jsonl");
     append(file, "x".repeat(JsonLinesTail.MAX_LINE_BYTES + 10) + "\nafter\n");
-    try (JsonLinesTail tail = new JsonLinesTail(file, lines::add, tooLong::incrementAndGet, Duration.ofMillis(20))) {
+    try (JsonLinesTail tail =
+        new JsonLinesTail(file, lines::add, tooLong::incrementAndGet, Duration.ofMillis(20))) {
       await(() -> lines.size() == 1);
       assertThat(lines).containsExactly("after");
       assertThat(tooLong).hasValue(1);
@@ -59,7 +63,8 @@ class JsonLinesTailTest {
   }
 
   private static void append(Path file, String text) throws Exception {
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {

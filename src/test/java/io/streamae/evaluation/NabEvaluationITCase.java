@@ -15,10 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The evaluation on NAB's machine-temperature series (22,695 five-minute readings of an industrial
- * machine, four labelled windows, a repeated hour at line 10151), with a small model trained on
- * the first 750 rows only: the real job graph streams every row, the results file has one row
- * per input row, and the job's alarms ({@code anomalous}) fall inside three of the four failure
- * windows before they end.
+ * machine, four labelled windows, a repeated hour at line 10151), with a small model trained on the
+ * first 750 rows only: the real job graph streams every row, the results file has one row per input
+ * row, and the job's alarms ({@code anomalous}) fall inside three of the four failure windows
+ * before they end.
  */
 class NabEvaluationITCase {
   private static final String KEY = "realKnownCause/machine_temperature_system_failure.csv";
@@ -81,8 +81,7 @@ class NabEvaluationITCase {
   void raisesAlarmsInsideTheFailureWindowsBeforeTheyEnd() {
     NabEvaluation.SeriesRun run = report.runs().get(0);
     long[] ts = run.series().timestampsMs();
-    List<NabScorer.IndexWindow> windows =
-        NabScorer.toIndexWindows(KEY, ts, labels.windows(KEY));
+    List<NabScorer.IndexWindow> windows = NabScorer.toIndexWindows(KEY, ts, labels.windows(KEY));
     List<Integer> detected = new ArrayList<>();
     for (int w = 0; w < windows.size(); w++) {
       NabScorer.IndexWindow window = windows.get(w);

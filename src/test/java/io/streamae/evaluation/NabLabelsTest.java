@@ -23,11 +23,12 @@ class NabLabelsTest {
 
   @Test
   void parsesWindowsPerFileInOrder() {
-    NabLabels labels = NabLabels.parse(
-        "{\"x/a.csv\": [[\"2014-04-10 07:15:00.000000\", \"2014-04-11 16:45:00.000000\"],"
-            + " [\"2014-04-12 00:00:00\", \"2014-04-12 01:00:00\"]],"
-            + " \"x/b.csv\": []}",
-        "inline");
+    NabLabels labels =
+        NabLabels.parse(
+            "{\"x/a.csv\": [[\"2014-04-10 07:15:00.000000\", \"2014-04-11 16:45:00.000000\"],"
+                + " [\"2014-04-12 00:00:00\", \"2014-04-12 01:00:00\"]],"
+                + " \"x/b.csv\": []}",
+            "inline");
     assertThat(labels.files()).containsExactly("x/a.csv", "x/b.csv");
     assertThat(labels.windows("x/b.csv")).isEmpty();
     List<NabLabels.Window> windows = labels.windows("x/a.csv");
@@ -48,14 +49,19 @@ class NabLabelsTest {
     assertThatThrownBy(() -> NabLabels.parse("{\"a.csv\": [[\"2014-04-10 00:00:00\"]]}", "l.json"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[\"start\", \"end\"]");
-    assertThatThrownBy(() -> NabLabels.parse(
-            "{\"a.csv\": [[\"2014-04-11 00:00:00\", \"2014-04-10 00:00:00\"]]}", "l.json"))
+    assertThatThrownBy(
+            () ->
+                NabLabels.parse(
+                    "{\"a.csv\": [[\"2014-04-11 00:00:00\", \"2014-04-10 00:00:00\"]]}", "l.json"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("before its start");
     // Overlapping / unordered windows.
-    assertThatThrownBy(() -> NabLabels.parse(
-            "{\"a.csv\": [[\"2014-04-10 00:00:00\", \"2014-04-11 00:00:00\"],"
-                + " [\"2014-04-11 00:00:00\", \"2014-04-12 00:00:00\"]]}", "l.json"))
+    assertThatThrownBy(
+            () ->
+                NabLabels.parse(
+                    "{\"a.csv\": [[\"2014-04-10 00:00:00\", \"2014-04-11 00:00:00\"],"
+                        + " [\"2014-04-11 00:00:00\", \"2014-04-12 00:00:00\"]]}",
+                    "l.json"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("a.csv")
         .hasMessageContaining("window 1");
@@ -79,8 +85,10 @@ class NabLabelsTest {
     assertThat(labels.windows(AMBIENT)).hasSize(2);
     List<NabLabels.Window> machine = labels.windows(MACHINE);
     assertThat(machine).hasSize(4);
-    assertThat(machine.get(0)).isEqualTo(new NabLabels.Window(
-        LocalDateTime.of(2013, 12, 10, 6, 25), LocalDateTime.of(2013, 12, 12, 5, 35)));
+    assertThat(machine.get(0))
+        .isEqualTo(
+            new NabLabels.Window(
+                LocalDateTime.of(2013, 12, 10, 6, 25), LocalDateTime.of(2013, 12, 12, 5, 35)));
     assertThat(machine.get(3).end()).isEqualTo(LocalDateTime.of(2014, 2, 9, 14, 5));
     // 6 artificial files with one window, 2 + 4 real windows.
     assertThat(labels.windowCount()).isEqualTo(12);
@@ -92,8 +100,7 @@ class NabLabelsTest {
     NabSeries machine = NabSeries.read(DATA.resolve("data").resolve(MACHINE), MACHINE);
     assertThat(machine.name()).isEqualTo(MACHINE);
     assertThat(machine.size()).isEqualTo(22695);
-    assertThat(machine.timestampMs(0))
-        .isEqualTo(NabSeries.parseEpochMillis("2013-12-02 21:15:00"));
+    assertThat(machine.timestampMs(0)).isEqualTo(NabSeries.parseEpochMillis("2013-12-02 21:15:00"));
     assertThat(machine.value(0)).isEqualTo(73.96732207);
     assertThat(NabSeries.read(DATA.resolve("data").resolve(AMBIENT)).size()).isEqualTo(7267);
     assertThat(NabSeries.read(DATA.resolve("data/artificialNoAnomaly/art_noisy.csv")).size())

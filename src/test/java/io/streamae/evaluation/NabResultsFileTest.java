@@ -68,11 +68,12 @@ class NabResultsFileTest {
 
   @Test
   void labelRunsBecomeWindowsIncludingOneEndingOnTheLastRow() {
-    List<Row> rows = List.of(
-        new Row(T0, 1, 0, 1),
-        new Row(T0 + STEP_MS, 1, 0, 0),
-        new Row(T0 + 2 * STEP_MS, 1, 0, 1),
-        new Row(T0 + 3 * STEP_MS, 1, 0, 1));
+    List<Row> rows =
+        List.of(
+            new Row(T0, 1, 0, 1),
+            new Row(T0 + STEP_MS, 1, 0, 0),
+            new Row(T0 + 2 * STEP_MS, 1, 0, 1),
+            new Row(T0 + 3 * STEP_MS, 1, 0, 1));
     assertThat(NabResultsFile.toSeries("s", rows).windows())
         .containsExactly(new IndexWindow(0, 0), new IndexWindow(2, 3));
   }
@@ -106,15 +107,17 @@ class NabResultsFileTest {
   @Test
   void rejectsMalformedResultsNamingFileAndLine() throws IOException {
     Path file = dir.resolve("bad.csv");
-    Files.writeString(file, "timestamp,value,anomaly_score,label\n"
-        + "2014-04-01 00:00:00,1.0,0.5,0\n"
-        + "2014-04-01 00:05:00,1.0,0.5,2\n");
+    Files.writeString(
+        file,
+        "timestamp,value,anomaly_score,label\n"
+            + "2014-04-01 00:00:00,1.0,0.5,0\n"
+            + "2014-04-01 00:05:00,1.0,0.5,2\n");
     assertThatThrownBy(() -> NabResultsFile.read(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("bad.csv, line 3")
         .hasMessageContaining("label '2'");
-    Files.writeString(file, "timestamp,value,anomaly_score,label\n"
-        + "2014-04-01 00:00:00,1.0,0.5\n");
+    Files.writeString(
+        file, "timestamp,value,anomaly_score,label\n" + "2014-04-01 00:00:00,1.0,0.5\n");
     assertThatThrownBy(() -> NabResultsFile.read(file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("line 2")
@@ -124,8 +127,8 @@ class NabResultsFileTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("line 1")
         .hasMessageContaining("header");
-    assertThatThrownBy(() -> NabResultsFile.write(dir.resolve("x.csv"), tenRows(),
-            new double[3], List.of()))
+    assertThatThrownBy(
+            () -> NabResultsFile.write(dir.resolve("x.csv"), tenRows(), new double[3], List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("10 rows but 3 anomaly scores");
   }

@@ -20,14 +20,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hand-made NAB cases. Expected values are computed here from NAB's formulas (sweeper.py):
- * {@code S(x) = 2 * sigmoid(-5x) - 1} ({@code -1} for {@code x > 3}); a detection on row {@code i}
- * of window {@code [a, b]} (width {@code w = b - a + 1}) earns {@code tp * S(-(b - i + 1) / w) /
- * S(-1)}; a false positive on row {@code i} after window {@code [a, b]} costs {@code fp * S((i -
- * b) / (w - 1))}, before any window {@code -fp}; a missed window {@code -fn}.
+ * Hand-made NAB cases. Expected values are computed here from NAB's formulas (sweeper.py): {@code
+ * S(x) = 2 * sigmoid(-5x) - 1} ({@code -1} for {@code x > 3}); a detection on row {@code i} of
+ * window {@code [a, b]} (width {@code w = b - a + 1}) earns {@code tp * S(-(b - i + 1) / w) /
+ * S(-1)}; a false positive on row {@code i} after window {@code [a, b]} costs {@code fp * S((i - b)
+ * / (w - 1))}, before any window {@code -fp}; a missed window {@code -fn}.
  *
- * <p>Unless stated otherwise a series has 100 rows, so its probationary period is {@code
- * floor(0.15 * 100) = 15} rows (rows 0..14 ignored).
+ * <p>Unless stated otherwise a series has 100 rows, so its probationary period is {@code floor(0.15
+ * * 100) = 15} rows (rows 0..14 ignored).
  */
 class NabScorerTest {
   private static final double TOLERANCE = 1e-12;
@@ -115,13 +115,13 @@ class NabScorerTest {
   void laterDetectionInWindowEarnsLessAccordingToTheSigmoid() {
     // Detection on row 45 of [40, 49]: position -(49 - 45 + 1) / 10 = -0.5,
     // weight = S(-0.5) / S(-1) = 0.84828 / 0.98661 ~ 0.8598.
-    ProfileScore mid = scoreAtHalf(
-        NabProfile.STANDARD, series("a", List.of(new IndexWindow(40, 49)), 45));
+    ProfileScore mid =
+        scoreAtHalf(NabProfile.STANDARD, series("a", List.of(new IndexWindow(40, 49)), 45));
     assertThat(mid.rawScore()).isCloseTo(nabS(-0.5) / nabS(-1.0), within(TOLERANCE));
     assertThat(mid.rawScore()).isCloseTo(0.8598, within(1e-4));
     // Detection on the last row 49: position -1/10, weight = S(-0.1) / S(-1) ~ 0.2491.
-    ProfileScore last = scoreAtHalf(
-        NabProfile.STANDARD, series("a", List.of(new IndexWindow(40, 49)), 49));
+    ProfileScore last =
+        scoreAtHalf(NabProfile.STANDARD, series("a", List.of(new IndexWindow(40, 49)), 49));
     assertThat(last.rawScore()).isCloseTo(nabS(-0.1) / nabS(-1.0), within(TOLERANCE));
     assertThat(last.rawScore()).isPositive();
   }
@@ -265,12 +265,12 @@ class NabScorerTest {
     List<IndexWindow> windowsA = List.of(new IndexWindow(30, 39), new IndexWindow(70, 79));
     List<IndexWindow> windowsB = List.of(new IndexWindow(50, 64));
     // Null: constant 0.5 as NAB's null detector; the optimiser keeps "no detection" (1.1).
-    List<Series> nullCorpus = List.of(
-        new Series("a", timestamps(ROWS), constant(ROWS, 0.5), windowsA),
-        new Series("b", timestamps(ROWS), constant(ROWS, 0.5), windowsB));
+    List<Series> nullCorpus =
+        List.of(
+            new Series("a", timestamps(ROWS), constant(ROWS, 0.5), windowsA),
+            new Series("b", timestamps(ROWS), constant(ROWS, 0.5), windowsB));
     // Perfect: one detection on every window start.
-    List<Series> perfectCorpus = List.of(
-        series("a", windowsA, 30, 70), series("b", windowsB, 50));
+    List<Series> perfectCorpus = List.of(series("a", windowsA, 30, 70), series("b", windowsB, 50));
     for (NabProfile profile : NabProfile.values()) {
       ProfileScore nullScore = NabScorer.score(nullCorpus).profile(profile);
       assertThat(nullScore.threshold()).isEqualTo(NabScorer.NO_DETECTION_THRESHOLD);
@@ -374,8 +374,8 @@ class NabScorerTest {
   void labelWindowsMapToInclusiveRowRanges() {
     long[] timestamps = timestamps(ROWS);
     // Rows 40..49 are 03:20 .. 04:05 (5-minute steps from midnight).
-    NabLabels.Window window = NabLabels.Window.parse(
-        "2014-04-01 03:20:00.000000", "2014-04-01 04:05:00.000000");
+    NabLabels.Window window =
+        NabLabels.Window.parse("2014-04-01 03:20:00.000000", "2014-04-01 04:05:00.000000");
     Series s = Series.withLabelWindows("a", timestamps, detections(ROWS, 40), List.of(window));
     assertThat(s.windows()).containsExactly(new IndexWindow(40, 49));
     NabLabels.Window between = NabLabels.Window.parse("2014-04-01 03:21:00", "2014-04-01 03:24:00");
@@ -412,12 +412,19 @@ class NabScorerTest {
     bad[7] = Double.NaN;
     assertThatThrownBy(() -> new Series("a", timestamps(ROWS), bad, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Series("a", timestamps(ROWS), new double[ROWS],
-            List.of(new IndexWindow(10, 20), new IndexWindow(20, 30))))
+    assertThatThrownBy(
+            () ->
+                new Series(
+                    "a",
+                    timestamps(ROWS),
+                    new double[ROWS],
+                    List.of(new IndexWindow(10, 20), new IndexWindow(20, 30))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("window 1");
-    assertThatThrownBy(() -> new Series("a", timestamps(ROWS), new double[ROWS],
-            List.of(new IndexWindow(90, 100))))
+    assertThatThrownBy(
+            () ->
+                new Series(
+                    "a", timestamps(ROWS), new double[ROWS], List.of(new IndexWindow(90, 100))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("exceed");
     Series s = series("a", List.of());
@@ -441,8 +448,9 @@ class NabScorerTest {
         scores[window.first()] = 1.0;
       }
       perfect.add(Series.withLabelWindows(file, data.timestampsMs(), scores, labels.windows(file)));
-      none.add(Series.withLabelWindows(
-          file, data.timestampsMs(), new double[data.size()], labels.windows(file)));
+      none.add(
+          Series.withLabelWindows(
+              file, data.timestampsMs(), new double[data.size()], labels.windows(file)));
     }
     ProfileScore best = NabScorer.score(perfect).profile(NabProfile.STANDARD);
     // 6 artificial windows + 2 ambient + 4 machine = 12, none in a probationary period.

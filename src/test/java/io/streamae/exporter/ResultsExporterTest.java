@@ -46,9 +46,25 @@ class ResultsExporterTest {
   /** A window ending at {@code end} whose last reading is {@code value}, predicting the next. */
   private static io.streamae.sink.AnomalyRecord record(long end, float value, float next) {
     long t = 1_732_700_000_000L + end;
-    return new io.streamae.sink.AnomalyRecord("pump-9", t - 60_000L, t, 0.1, new String[] {"temp"},
-        new float[] {0.1f}, new float[] {1f}, new float[] {next}, new long[] {t + 60_000L}, 0.125,
-        0.2, 0.5, false, false, 0, "pumps:3", io.streamae.sink.AnomalyRecord.OK, false,
+    return new io.streamae.sink.AnomalyRecord(
+        "pump-9",
+        t - 60_000L,
+        t,
+        0.1,
+        new String[] {"temp"},
+        new float[] {0.1f},
+        new float[] {1f},
+        new float[] {next},
+        new long[] {t + 60_000L},
+        0.125,
+        0.2,
+        0.5,
+        false,
+        false,
+        0,
+        "pumps:3",
+        io.streamae.sink.AnomalyRecord.OK,
+        false,
         new float[] {value});
   }
 

@@ -41,9 +41,13 @@ class EventTimeExtractorTest {
 
   @Test
   void givesNoneWhereTheParserWouldRefuseTheTime() {
-    assertThat(extract("{\"sensorId\":\"a\",\"ts\":\"" + TS + "\"}")).isEqualTo(EventTimeExtractor.NONE);
-    assertThat(extract("{\"sensorId\":\"a\",\"ts\":" + TS + ".5}")).isEqualTo(EventTimeExtractor.NONE);
-    assertThat(extract("{\"sensorId\":\"a\",\"ts\":946684799999}")).as("1999").isEqualTo(EventTimeExtractor.NONE);
+    assertThat(extract("{\"sensorId\":\"a\",\"ts\":\"" + TS + "\"}"))
+        .isEqualTo(EventTimeExtractor.NONE);
+    assertThat(extract("{\"sensorId\":\"a\",\"ts\":" + TS + ".5}"))
+        .isEqualTo(EventTimeExtractor.NONE);
+    assertThat(extract("{\"sensorId\":\"a\",\"ts\":946684799999}"))
+        .as("1999")
+        .isEqualTo(EventTimeExtractor.NONE);
     assertThat(extract("{\"ts\":" + (TS + Duration.ofMinutes(6).toMillis()) + "}"))
         .as("beyond the future skew")
         .isEqualTo(EventTimeExtractor.NONE);
@@ -58,9 +62,7 @@ class EventTimeExtractorTest {
   @EnumSource(PoisonMessages.class)
   void neverThrowsOnPoison(PoisonMessages poison) {
     long ts = AT_TS.extract(poison.payload());
-    assertThat(ts == EventTimeExtractor.NONE || ts == TS)
-        .as("%s gave %s", poison, ts)
-        .isTrue();
+    assertThat(ts == EventTimeExtractor.NONE || ts == TS).as("%s gave %s", poison, ts).isTrue();
   }
 
   @Test
@@ -74,7 +76,8 @@ class EventTimeExtractorTest {
 
   @Test
   void survivesJavaSerializationAsFlinkShipsIt() throws Exception {
-    EventTimeExtractor copy = InstantiationUtil.clone(new EventTimeExtractor(Duration.ofMinutes(5)));
+    EventTimeExtractor copy =
+        InstantiationUtil.clone(new EventTimeExtractor(Duration.ofMinutes(5)));
     assertThat(copy.extract(PoisonMessages.validPayload())).isEqualTo(TS);
   }
 }

@@ -24,23 +24,31 @@ class ReadingParserRecordTimeTest {
 
   @Test
   void recordTimestampReplacesPayloadTs() {
-    var withTs = parser.parse(bytes("{\"sensorId\":\"a\",\"ts\":1000,\"values\":{\"temp\":1}}"), NOW - 5);
+    var withTs =
+        parser.parse(bytes("{\"sensorId\":\"a\",\"ts\":1000,\"values\":{\"temp\":1}}"), NOW - 5);
     var withoutTs = parser.parse(bytes("{\"sensorId\":\"a\",\"values\":{\"temp\":1}}"), NOW - 7);
-    assertThat(((ReadingParser.ParseResult.Accepted) withTs).reading().timestamp()).isEqualTo(NOW - 5);
-    assertThat(((ReadingParser.ParseResult.Accepted) withoutTs).reading().timestamp()).isEqualTo(NOW - 7);
+    assertThat(((ReadingParser.ParseResult.Accepted) withTs).reading().timestamp())
+        .isEqualTo(NOW - 5);
+    assertThat(((ReadingParser.ParseResult.Accepted) withoutTs).reading().timestamp())
+        .isEqualTo(NOW - 7);
   }
 
   @Test
   void recordTimestampIsRangeChecked() {
     var missing = parser.parse(bytes("{\"sensorId\":\"a\",\"values\":{\"temp\":1}}"), -1);
-    var future = parser.parse(bytes("{\"sensorId\":\"a\",\"values\":{\"temp\":1}}"), NOW + Duration.ofHours(1).toMillis());
-    assertThat(((ReadingParser.ParseResult.Rejected) missing).reason()).isEqualTo(RejectReason.TIMESTAMP_OUT_OF_RANGE);
+    var future =
+        parser.parse(
+            bytes("{\"sensorId\":\"a\",\"values\":{\"temp\":1}}"),
+            NOW + Duration.ofHours(1).toMillis());
+    assertThat(((ReadingParser.ParseResult.Rejected) missing).reason())
+        .isEqualTo(RejectReason.TIMESTAMP_OUT_OF_RANGE);
     assertThat(((ReadingParser.ParseResult.Rejected) future).detail()).contains("record timestamp");
   }
 
   @Test
   void payloadModeStillRequiresTs() {
     var result = parser.parse(bytes("{\"sensorId\":\"a\",\"values\":{\"temp\":1}}"));
-    assertThat(((ReadingParser.ParseResult.Rejected) result).reason()).isEqualTo(RejectReason.MISSING_TIMESTAMP);
+    assertThat(((ReadingParser.ParseResult.Rejected) result).reason())
+        .isEqualTo(RejectReason.MISSING_TIMESTAMP);
   }
 }

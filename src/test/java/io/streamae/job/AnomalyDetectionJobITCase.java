@@ -71,7 +71,9 @@ class AnomalyDetectionJobITCase {
     modelPath = file.toString();
   }
 
-  /** Readings of all sensors interleaved by step; s-3 runs hot during the fault; bad input mixed in. */
+  /**
+   * Readings of all sensors interleaved by step; s-3 runs hot during the fault; bad input mixed in.
+   */
   private static List<RawReading> input() {
     List<RawReading> out = new ArrayList<>();
     for (int step = 0; step < STEPS; step++) {
@@ -83,21 +85,39 @@ class AnomalyDetectionJobITCase {
         out.add(raw(reading(SENSORS.get(s), TestModels.T0 + step * TestModels.STEP, v)));
       }
       if (step == 20) {
-        out.add(raw("{\"sensorId\":\"s-1\",\"ts\":" + TestModels.T0 + ",\"values\":{\"temp\":NaN,\"current\":1}}"));
+        out.add(
+            raw(
+                "{\"sensorId\":\"s-1\",\"ts\":"
+                    + TestModels.T0
+                    + ",\"values\":{\"temp\":NaN,\"current\":1}}"));
         out.add(raw("{not json"));
         // exact duplicate of s-2's reading at step 20
-        out.add(raw(reading("s-2", TestModels.T0 + 20 * TestModels.STEP, TestModels.sineValues(1, 20))));
+        out.add(
+            raw(
+                reading(
+                    "s-2", TestModels.T0 + 20 * TestModels.STEP, TestModels.sineValues(1, 20))));
       }
       if (step == 40) {
         // s-1 at step 10: far behind the watermark by now
-        out.add(raw(reading("s-1", TestModels.T0 + 10 * TestModels.STEP + 1, TestModels.sineValues(0, 10))));
+        out.add(
+            raw(
+                reading(
+                    "s-1",
+                    TestModels.T0 + 10 * TestModels.STEP + 1,
+                    TestModels.sineValues(0, 10))));
       }
     }
     return out;
   }
 
   private static String reading(String sensor, long ts, float[] v) {
-    return String.format(Locale.ROOT, "{\"sensorId\":\"%s\",\"ts\":%d,\"values\":{\"temp\":%.5f,\"current\":%.5f}}", sensor, ts, v[0], v[1]);
+    return String.format(
+        Locale.ROOT,
+        "{\"sensorId\":\"%s\",\"ts\":%d,\"values\":{\"temp\":%.5f,\"current\":%.5f}}",
+        sensor,
+        ts,
+        v[0],
+        v[1]);
   }
 
   private static RawReading raw(String payload) {
@@ -142,13 +162,17 @@ class AnomalyDetectionJobITCase {
     String id = UUID.randomUUID().toString();
     StreamExecutionEnvironment env = env();
     DataStream<RawReading> raw =
-        env.fromData(input(), TypeInformation.of(RawReading.class)).setParallelism(1)
-            .map(new Throttle(injectFailure ? 150 : -1)).setParallelism(1);
+        env.fromData(input(), TypeInformation.of(RawReading.class))
+            .setParallelism(1)
+            .map(new Throttle(injectFailure ? 150 : -1))
+            .setParallelism(1);
     JobConfig config = config(batchSize);
-    AnomalyDetectionJob job = new AnomalyDetectionJob(config, ModelBundle.read(Path.of(modelPath)).layout());
-    job.build(raw).sinkTo(
-        new CommittingCollectSink<>(id + "-results", RecordJson::result),
-        new CommittingCollectSink<>(id + "-dead", RecordJson::deadLetter));
+    AnomalyDetectionJob job =
+        new AnomalyDetectionJob(config, ModelBundle.read(Path.of(modelPath)).layout());
+    job.build(raw)
+        .sinkTo(
+            new CommittingCollectSink<>(id + "-results", RecordJson::result),
+            new CommittingCollectSink<>(id + "-dead", RecordJson::deadLetter));
     JobExecutionResult result = env.execute("it");
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> results = new ArrayList<>();
@@ -191,29 +215,47 @@ class AnomalyDetectionJobITCase {
     for (JsonNode d : run.deadLetters()) {
       reasons.merge(d.get("reason").asText(), 1, Integer::sum);
     }
-    assertThat(reasons).containsEntry("NON_FINITE_VALUE", 1).containsEntry("MALFORMED_JSON", 1).containsEntry("LATE_READING", 1);
-    assertThat(run.deadLetters()).filteredOn(d -> d.get("reason").asText().equals("MALFORMED_JSON"))
-        .first().satisfies(d -> assertThat(d.get("payload").asText()).isEqualTo("{not json"));
+    assertThat(reasons)
+        .containsEntry("NON_FINITE_VALUE", 1)
+        .containsEntry("MALFORMED_JSON", 1)
+        .containsEntry("LATE_READING", 1);
+    assertThat(run.deadLetters())
+        .filteredOn(d -> d.get("reason").asText().equals("MALFORMED_JSON"))
+        .first()
+        .satisfies(d -> assertThat(d.get("payload").asText()).isEqualTo("{not json"));
 
     long faultEnd = TestModels.T0 + (FAULT_TO - 1) * TestModels.STEP;
     long faultStart = TestModels.T0 + FAULT_FROM * TestModels.STEP;
-    List<JsonNode> s3 = run.results().stream().filter(r -> r.get("sensorId").asText().equals("s-3")).toList();
-    assertThat(s3).filteredOn(r -> r.get("windowEnd").asLong() >= faultStart && r.get("windowEnd").asLong() <= faultEnd)
+    List<JsonNode> s3 =
+        run.results().stream().filter(r -> r.get("sensorId").asText().equals("s-3")).toList();
+    assertThat(s3)
+        .filteredOn(
+            r ->
+                r.get("windowEnd").asLong() >= faultStart
+                    && r.get("windowEnd").asLong() <= faultEnd)
         .hasSize(FAULT_TO - FAULT_FROM)
-        .allSatisfy(r -> {
-          assertThat(r.get("anomalous").asBoolean()).isTrue();
-          assertThat(r.get("attribution").get(0).get("feature").asText()).isEqualTo("temp");
-        });
-    long healthyAlarms = run.results().stream()
-        .filter(r -> !r.get("sensorId").asText().equals("s-3") && r.get("anomalous").asBoolean()).count();
+        .allSatisfy(
+            r -> {
+              assertThat(r.get("anomalous").asBoolean()).isTrue();
+              assertThat(r.get("attribution").get(0).get("feature").asText()).isEqualTo("temp");
+            });
+    long healthyAlarms =
+        run.results().stream()
+            .filter(
+                r -> !r.get("sensorId").asText().equals("s-3") && r.get("anomalous").asBoolean())
+            .count();
     assertThat(healthyAlarms).as("false alarms on healthy sensors").isLessThanOrEqualTo(3);
-    assertThat(run.results()).allSatisfy(r -> assertThat(r.get("modelVersion").asText()).isEqualTo("test-sine:1"));
+    assertThat(run.results())
+        .allSatisfy(r -> assertThat(r.get("modelVersion").asText()).isEqualTo("test-sine:1"));
     // Calibrated: the first 20 windows of every sensor warm up with score 0; then scores in [0, 1].
-    assertThat(run.results()).allSatisfy(r -> {
-      boolean warming = r.get("windowEnd").asLong() < TestModels.T0 + (T - 1 + 20) * TestModels.STEP;
-      assertThat(r.get("warmingUp").asBoolean()).isEqualTo(warming);
-      assertThat(r.get("anomalyScore").asDouble()).isBetween(0.0, warming ? 0.0 : 1.0);
-    });
+    assertThat(run.results())
+        .allSatisfy(
+            r -> {
+              boolean warming =
+                  r.get("windowEnd").asLong() < TestModels.T0 + (T - 1 + 20) * TestModels.STEP;
+              assertThat(r.get("warmingUp").asBoolean()).isEqualTo(warming);
+              assertThat(r.get("anomalyScore").asDouble()).isBetween(0.0, warming ? 0.0 : 1.0);
+            });
   }
 
   @Test
@@ -244,11 +286,16 @@ class AnomalyDetectionJobITCase {
     for (var e : oneByOne.entrySet()) {
       JsonNode a = batched.get(e.getKey());
       JsonNode b = e.getValue();
-      assertThat(a.get("anomalous").asBoolean()).as(e.getKey()).isEqualTo(b.get("anomalous").asBoolean());
-      assertThat(a.get("warmingUp").asBoolean()).as(e.getKey()).isEqualTo(b.get("warmingUp").asBoolean());
+      assertThat(a.get("anomalous").asBoolean())
+          .as(e.getKey())
+          .isEqualTo(b.get("anomalous").asBoolean());
+      assertThat(a.get("warmingUp").asBoolean())
+          .as(e.getKey())
+          .isEqualTo(b.get("warmingUp").asBoolean());
       for (String number : List.of("reconstructionError", "predictionError", "anomalyScore")) {
         if (b.get(number).isNumber()) {
-          assertThat(a.get(number).asDouble()).as(e.getKey() + " " + number)
+          assertThat(a.get(number).asDouble())
+              .as(e.getKey() + " " + number)
               .isCloseTo(b.get(number).asDouble(), within(1e-5));
         } else {
           assertThat(a.get(number)).as(e.getKey() + " " + number).isEqualTo(b.get(number));

@@ -55,16 +55,16 @@ import org.slf4j.LoggerFactory;
  * and the training stack left out) submitted with {@code flink run -d streamae-job.jar ... --config
  * jobs/scoring/job.yaml} (no entry class: the manifest names {@link ScoringJobMain}), and through
  * the REST API as the Web UI does it ({@code /jars/upload}, then {@code /jars/:id/run}), to a
- * standalone session cluster of separate JVMs (JobManager and
- * TaskManager with only a Flink distribution on their classpath, see {@link
- * StandaloneFlinkCluster}), reading and writing a real KRaft broker ({@link KafkaBroker}).
+ * standalone session cluster of separate JVMs (JobManager and TaskManager with only a Flink
+ * distribution on their classpath, see {@link StandaloneFlinkCluster}), reading and writing a real
+ * KRaft broker ({@link KafkaBroker}).
  *
  * <p>Three sensors send 40 readings each, one a second, while the job runs; one reading per input
  * partition from a "clock" sensor a minute later moves the watermark past them, so every window
- * closes without stopping the job. Expected: 33 OK results per sensor (windows of 8, slide 1),
- * once each, a poison payload in the dead-letter topic, completed checkpoints with the consumer
- * offsets committed, no failure; then the job is cancelled through the REST API. The cluster's
- * logs stay in the temporary directory when the test fails (its path is logged at start).
+ * closes without stopping the job. Expected: 33 OK results per sensor (windows of 8, slide 1), once
+ * each, a poison payload in the dead-letter topic, completed checkpoints with the consumer offsets
+ * committed, no failure; then the job is cancelled through the REST API. The cluster's logs stay in
+ * the temporary directory when the test fails (its path is logged at start).
  *
  * <p>Needs {@code streamae.job.jar} (set by the failsafe configuration to the jar of this build).
  */
@@ -86,8 +86,10 @@ class ClusterSubmissionITCase {
   private static final long T0 = (System.currentTimeMillis() / 1000 - 3600) * 1000;
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterSubmissionITCase.class);
+
   /** No {@code -c}: the job jar's manifest names {@link ScoringJobMain}. */
   private static final String MAIN_CLASS = null;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension static final KafkaBroker KAFKA = new KafkaBroker();
@@ -162,17 +164,26 @@ class ClusterSubmissionITCase {
             jobJar,
             MAIN_CLASS,
             List.of(
-                "--config", "jobs/scoring/job.yaml",
-                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "--kafka.input-topic", input,
-                "--kafka.output-topic", output,
-                "--kafka.dead-letter-topic", deadLetters,
-                "--kafka.group-id", group,
-                "--model.path", modelPath.toString(),
+                "--config",
+                "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--kafka.input-topic",
+                input,
+                "--kafka.output-topic",
+                output,
+                "--kafka.dead-letter-topic",
+                deadLetters,
+                "--kafka.group-id",
+                group,
+                "--model.path",
+                modelPath.toString(),
                 // job.yaml checkpoints every 30 s with 10 s between checkpoints; sooner, so the
                 // test sees the offsets of all its input committed within seconds.
-                "--execution.checkpointing.interval", "2 s",
-                "--execution.checkpointing.min-pause", "1 s"),
+                "--execution.checkpointing.interval",
+                "2 s",
+                "--execution.checkpointing.min-pause",
+                "1 s"),
             Path.of("").toAbsolutePath());
     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
     LOG.info("job {} submitted and running after {} s", jobId, seconds(started));
@@ -205,11 +216,11 @@ class ClusterSubmissionITCase {
   }
 
   /**
-   * Opt-in ({@code -Dstreamae.cluster.bench-readings=600000}): Kafka → Kafka throughput of the
-   * job with job.yaml's settings ({@link KafkaPipelineBenchmark}), for the tiny test model and a
-   * model of production shape (32 steps, 8 features, 64 cells; {@link
-   * PipelineBenchmark#configBBundle}), submitted with {@code flink run} (attached) to this cluster
-   * and run on a MiniCluster in this JVM. Each run's line is logged; every window must arrive.
+   * Opt-in ({@code -Dstreamae.cluster.bench-readings=600000}): Kafka → Kafka throughput of the job
+   * with job.yaml's settings ({@link KafkaPipelineBenchmark}), for the tiny test model and a model
+   * of production shape (32 steps, 8 features, 64 cells; {@link PipelineBenchmark#configBBundle}),
+   * submitted with {@code flink run} (attached) to this cluster and run on a MiniCluster in this
+   * JVM. Each run's line is logged; every window must arrive.
    */
   @Test
   @Order(2)
@@ -274,17 +285,23 @@ class ClusterSubmissionITCase {
     StandaloneFlinkCluster.CliResult cli =
         flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(10));
     String line =
-        cli.stdout().lines().filter(l -> l.startsWith("bench kafka-latency")).findFirst().orElse(null);
+        cli.stdout()
+            .lines()
+            .filter(l -> l.startsWith("bench kafka-latency"))
+            .findFirst()
+            .orElse(null);
     assertThat(line).as("flink run output: %s %s", cli.stdout(), cli.stderr()).isNotNull();
     LOG.info("standalone cluster, production shape model, at 7,500 readings/s: {}", line);
     long results = Long.parseLong(line.replaceAll(".* results=(\\d+) .*", "$1"));
-    assertThat(results).isBetween(
-        (long) sensors * (latencyReadings / sensors - 32), (long) sensors * (latencyReadings / sensors - 32 + 1));
+    assertThat(results)
+        .isBetween(
+            (long) sensors * (latencyReadings / sensors - 32),
+            (long) sensors * (latencyReadings / sensors - 32 + 1));
   }
 
   /**
-   * One input partition pauses for longer than {@code window.idle-timeout} while the other runs
-   * on, so the watermark passes the paused partition's next readings; then all input stops. Every
+   * One input partition pauses for longer than {@code window.idle-timeout} while the other runs on,
+   * so the watermark passes the paused partition's next readings; then all input stops. Every
    * reading is in order for its sensor, so none may become a dead letter and every window must be
    * scored exactly once, the newest ones released by {@code window.max-staleness} (no watermark
    * ever passes them). Then an older reading (late), a reading with other values for a kept
@@ -315,18 +332,29 @@ class ClusterSubmissionITCase {
             jobJar(),
             MAIN_CLASS,
             List.of(
-                "--config", "jobs/scoring/job.yaml",
-                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "--kafka.input-topic", pausedInput,
-                "--kafka.output-topic", pausedOutput,
-                "--kafka.dead-letter-topic", pausedDeadLetters,
-                "--kafka.group-id", "cluster-it-" + pausedInput,
-                "--model.path", modelPath.toString(),
-                "--execution.checkpointing.interval", "2 s",
+                "--config",
+                "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--kafka.input-topic",
+                pausedInput,
+                "--kafka.output-topic",
+                pausedOutput,
+                "--kafka.dead-letter-topic",
+                pausedDeadLetters,
+                "--kafka.group-id",
+                "cluster-it-" + pausedInput,
+                "--model.path",
+                modelPath.toString(),
+                "--execution.checkpointing.interval",
+                "2 s",
                 // Short, so the test is: readings one event-time second apart, a 6 s pause.
-                "--window.max-out-of-orderness", "1 s",
-                "--window.idle-timeout", "2 s",
-                "--window.max-staleness", STALENESS_S + " s"),
+                "--window.max-out-of-orderness",
+                "1 s",
+                "--window.idle-timeout",
+                "2 s",
+                "--window.max-staleness",
+                STALENESS_S + " s"),
             Path.of("").toAbsolutePath());
     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
 
@@ -399,7 +427,9 @@ class ClusterSubmissionITCase {
         String sensor = JSON.readTree(value).path("sensorId").asText();
         sent.add(
             producer
-                .send(new ProducerRecord<>(pausedInput, 0, sensor.getBytes(StandardCharsets.UTF_8), value))
+                .send(
+                    new ProducerRecord<>(
+                        pausedInput, 0, sensor.getBytes(StandardCharsets.UTF_8), value))
                 .get(30, TimeUnit.SECONDS));
       }
     }
@@ -424,40 +454,47 @@ class ClusterSubmissionITCase {
   }
 
   /**
-   * A missing input topic and brokers that do not answer stop {@code flink run} before any job
-   * is submitted, with a message naming topic and brokers.
+   * A missing input topic and brokers that do not answer stop {@code flink run} before any job is
+   * submitted, with a message naming topic and brokers.
    */
   @Test
   @Order(4)
   void refusesToSubmitWithoutTheInputTopicOrAnAnsweringBroker() throws Exception {
     int jobsBefore = flink.get("/jobs/overview").path("jobs").size();
     String silent;
-    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       silent = "127.0.0.1:" + free.getLocalPort(); // closed again: nothing listens there
     }
     Map<String, List<String>> cases = new LinkedHashMap<>();
-    cases.put("missing topic", List.of(
-        "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-        "--kafka.input-topic", "no-such-readings"));
-    cases.put("silent broker", List.of(
-        "--kafka.bootstrap-servers", silent,
-        "--kafka.check-timeout", "5 s"));
+    cases.put(
+        "missing topic",
+        List.of(
+            "--kafka.bootstrap-servers",
+            KAFKA.bootstrapServers(),
+            "--kafka.input-topic",
+            "no-such-readings"));
+    cases.put(
+        "silent broker",
+        List.of("--kafka.bootstrap-servers", silent, "--kafka.check-timeout", "5 s"));
     for (Map.Entry<String, List<String>> c : cases.entrySet()) {
       List<String> run =
-          new ArrayList<>(
-              List.of("run", "-d", "-m", flink.restAddress(), jobJar().toString()));
-      run.addAll(List.of("--config", "jobs/scoring/job.yaml", "--model.path", modelPath.toString()));
+          new ArrayList<>(List.of("run", "-d", "-m", flink.restAddress(), jobJar().toString()));
+      run.addAll(
+          List.of("--config", "jobs/scoring/job.yaml", "--model.path", modelPath.toString()));
       run.addAll(c.getValue());
       long started = System.nanoTime();
       StandaloneFlinkCluster.CliResult cli =
           flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(2));
       String output = cli.stdout() + cli.stderr();
-      LOG.info("{}: flink run exited with {} after {} s", c.getKey(), cli.exitCode(), seconds(started));
+      LOG.info(
+          "{}: flink run exited with {} after {} s", c.getKey(), cli.exitCode(), seconds(started));
       assertThat(cli.exitCode()).as("%s: %s", c.getKey(), output).isNotZero();
       if (c.getKey().equals("missing topic")) {
         assertThat(output)
-            .contains("input topic no-such-readings (kafka.input-topic) does not exist on Kafka at "
-                + KAFKA.bootstrapServers());
+            .contains(
+                "input topic no-such-readings (kafka.input-topic) does not exist on Kafka at "
+                    + KAFKA.bootstrapServers());
       } else {
         assertThat(output).contains("Kafka at " + silent).contains("did not answer within");
       }
@@ -483,15 +520,24 @@ class ClusterSubmissionITCase {
             jobJar(),
             MAIN_CLASS,
             List.of(
-                "--config", "jobs/scoring/job.yaml",
-                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "--kafka.input-topic", doomed,
-                "--kafka.output-topic", doomedOutput,
-                "--kafka.dead-letter-topic", doomedDeadLetters,
-                "--kafka.group-id", "cluster-it-" + doomed,
-                "--model.path", modelPath.toString(),
-                "--kafka.properties.partition.discovery.interval.ms", "1000",
-                "--restart-strategy.exponential-delay.attempts-before-reset-backoff", "2"),
+                "--config",
+                "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--kafka.input-topic",
+                doomed,
+                "--kafka.output-topic",
+                doomedOutput,
+                "--kafka.dead-letter-topic",
+                doomedDeadLetters,
+                "--kafka.group-id",
+                "cluster-it-" + doomed,
+                "--model.path",
+                modelPath.toString(),
+                "--kafka.properties.partition.discovery.interval.ms",
+                "1000",
+                "--restart-strategy.exponential-delay.attempts-before-reset-backoff",
+                "2"),
             Path.of("").toAbsolutePath());
     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
     KAFKA.admin().deleteTopics(List.of(doomed)).all().get(30, TimeUnit.SECONDS);
@@ -520,15 +566,17 @@ class ClusterSubmissionITCase {
   private static List<String> benchmarkEntry() throws IOException {
     Path classes = Path.of("target", "classes").toAbsolutePath();
     return List.of(
-        "-C", classes.toUri().toURL().toString(),
-        "-c", KafkaPipelineBenchmark.class.getName(),
+        "-C",
+        classes.toUri().toURL().toString(),
+        "-c",
+        KafkaPipelineBenchmark.class.getName(),
         jobJar().toString());
   }
 
   /**
-   * The Web UI's way: the job jar uploaded with {@code POST /jars/upload}, then started with
-   * {@code POST /jars/:id/run}, program arguments only, no entry class. The JobManager runs
-   * {@link ScoringJobMain} from the manifest; every window of every sensor arrives once.
+   * The Web UI's way: the job jar uploaded with {@code POST /jars/upload}, then started with {@code
+   * POST /jars/:id/run}, program arguments only, no entry class. The JobManager runs {@link
+   * ScoringJobMain} from the manifest; every window of every sensor arrives once.
    */
   @Test
   @Order(6)
@@ -542,13 +590,20 @@ class ClusterSubmissionITCase {
         flink.runUploadedJar(
             jarId,
             List.of(
-                "--config", Path.of("jobs/scoring/job.yaml").toAbsolutePath().toString(),
-                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "--kafka.input-topic", restInput,
-                "--kafka.output-topic", restOutput,
-                "--kafka.dead-letter-topic", restDeadLetters,
-                "--kafka.group-id", "cluster-it-" + restInput,
-                "--model.path", modelPath.toString()));
+                "--config",
+                Path.of("jobs/scoring/job.yaml").toAbsolutePath().toString(),
+                "--kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--kafka.input-topic",
+                restInput,
+                "--kafka.output-topic",
+                restOutput,
+                "--kafka.dead-letter-topic",
+                restDeadLetters,
+                "--kafka.group-id",
+                "cluster-it-" + restInput,
+                "--model.path",
+                modelPath.toString()));
     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
     LOG.info("job {} uploaded as {} and running after {} s", jobId, jarId, seconds(started));
 
@@ -568,8 +623,8 @@ class ClusterSubmissionITCase {
 
   /**
    * {@code publish-model} to the model-updates topic of the running cluster job: the results move
-   * from the submitted version to the published one, every sensor once and never back, every
-   * window scored once, with no restart and no failure.
+   * from the submitted version to the published one, every sensor once and never back, every window
+   * scored once, with no restart and no failure.
    */
   @Test
   @Order(7)
@@ -586,15 +641,24 @@ class ClusterSubmissionITCase {
             jobJar(),
             MAIN_CLASS,
             List.of(
-                "--config", "jobs/scoring/job.yaml",
-                "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-                "--kafka.input-topic", in,
-                "--kafka.output-topic", out,
-                "--kafka.dead-letter-topic", dead,
-                "--kafka.group-id", "cluster-it-" + in,
-                "--model.path", modelPath.toString(),
-                "--model.updates-topic", updates,
-                "--model.updates-starting-offsets", "earliest"),
+                "--config",
+                "jobs/scoring/job.yaml",
+                "--kafka.bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--kafka.input-topic",
+                in,
+                "--kafka.output-topic",
+                out,
+                "--kafka.dead-letter-topic",
+                dead,
+                "--kafka.group-id",
+                "cluster-it-" + in,
+                "--model.path",
+                modelPath.toString(),
+                "--model.updates-topic",
+                updates,
+                "--model.updates-starting-offsets",
+                "earliest"),
             Path.of("").toAbsolutePath());
     flink.awaitJobState(jobId, "RUNNING", Duration.ofSeconds(60));
 
@@ -606,8 +670,12 @@ class ClusterSubmissionITCase {
       assertThat(KAFKA.readAll(out, 1, false, Duration.ofSeconds(60))).isNotEmpty();
       assertThat(
               io.streamae.cli.StreamAeMain.execute(
-                  "publish-model", nextPath.toString(),
-                  "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", updates))
+                  "publish-model",
+                  nextPath.toString(),
+                  "--bootstrap-servers",
+                  KAFKA.bootstrapServers(),
+                  "--topic",
+                  updates))
           .as("publish-model exit code")
           .isZero();
       // Go on sending until the new version's results appear.
@@ -621,8 +689,12 @@ class ClusterSubmissionITCase {
       steps += 10;
       long clock = time(steps - 1) + CLOCK_AHEAD_MS;
       for (int p = 0; p < PARTITIONS; p++) {
-        producer.send(new ProducerRecord<>(in, p, ("clock-" + p).getBytes(StandardCharsets.UTF_8),
-            payload("clock-" + p, clock, new float[] {50, 10})));
+        producer.send(
+            new ProducerRecord<>(
+                in,
+                p,
+                ("clock-" + p).getBytes(StandardCharsets.UTF_8),
+                payload("clock-" + p, clock, new float[] {50, 10})));
       }
       producer.flush();
     }
@@ -643,14 +715,15 @@ class ClusterSubmissionITCase {
     }
     // the Pacer names sensors pump-0, pump-1, …
     assertThat(versions).containsOnlyKeys("pump-0", "pump-1", "pump-2");
-    versions.forEach((sensor, byEnd) -> {
-      assertThat(byEnd).as("windows of %s", sensor).hasSize(windowsPerSensor);
-      List<String> sequence = new ArrayList<>(byEnd.values());
-      int first = sequence.indexOf(next.versionLabel());
-      assertThat(first).as("%s reaches %s", sensor, next.versionLabel()).isPositive();
-      assertThat(sequence.subList(0, first)).containsOnly(bundle.versionLabel());
-      assertThat(sequence.subList(first, sequence.size())).containsOnly(next.versionLabel());
-    });
+    versions.forEach(
+        (sensor, byEnd) -> {
+          assertThat(byEnd).as("windows of %s", sensor).hasSize(windowsPerSensor);
+          List<String> sequence = new ArrayList<>(byEnd.values());
+          int first = sequence.indexOf(next.versionLabel());
+          assertThat(first).as("%s reaches %s", sensor, next.versionLabel()).isPositive();
+          assertThat(sequence.subList(0, first)).containsOnly(bundle.versionLabel());
+          assertThat(sequence.subList(first, sequence.size())).containsOnly(next.versionLabel());
+        });
     assertThat(KAFKA.readAll(dead, 0, false, Duration.ofSeconds(2))).isEmpty();
     assertThat(flink.jobExceptions(jobId)).as("failures and restarts").isEmpty();
     assertThat(flink.jobState(jobId)).isEqualTo("RUNNING");
@@ -776,8 +849,7 @@ class ClusterSubmissionITCase {
    * Per sensor exactly the windows ending at steps 7..39, once each, keyed and stamped as the job
    * writes them, with a finite error from this model; no window of the clock sensors.
    */
-  private static void assertResults(List<ConsumerRecord<byte[], byte[]>> records)
-      throws Exception {
+  private static void assertResults(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
     Map<String, List<Long>> windowEnds = new TreeMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
       JsonNode json = JSON.readTree(record.value());

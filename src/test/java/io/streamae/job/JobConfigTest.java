@@ -20,7 +20,9 @@ class JobConfigTest {
   @Test
   void yamlAndOverridesMergeWithOverridesWinning() throws IOException {
     Path yaml = dir.resolve("job.yaml");
-    Files.writeString(yaml, """
+    Files.writeString(
+        yaml,
+        """
         source:
           kind: nab
         window:
@@ -29,7 +31,9 @@ class JobConfigTest {
           gap-policy: fill
         parallelism.default: 3
         """);
-    Configuration c = ConfigLoader.load(yaml, List.of("--window.slide", "4", "--model", "/m.sae", "--output=out.jsonl"));
+    Configuration c =
+        ConfigLoader.load(
+            yaml, List.of("--window.slide", "4", "--model", "/m.sae", "--output=out.jsonl"));
     JobConfig config = JobConfig.from(c);
     assertThat(config.source()).isEqualTo("nab");
     assertThat(config.windowSlide()).isEqualTo(4);
@@ -42,17 +46,26 @@ class JobConfigTest {
 
   @Test
   void invalidValuesStopStartUpNamingKeyAndValue() {
-    assertThatThrownBy(() -> JobConfig.from(conf("window.slide", "0"))).hasMessage("window.slide (0) must be >= 1");
-    assertThatThrownBy(() -> JobConfig.from(conf("source.kind", "mqtt"))).hasMessageContaining("source.kind (mqtt) must be one of");
-    assertThatThrownBy(() -> JobConfig.from(conf("window.gap-policy", "interpolate"))).hasMessageContaining("window.gap-policy (interpolate)");
-    assertThatThrownBy(() -> JobConfig.from(conf("source.kind", "file"))).hasMessageContaining("source.path");
+    assertThatThrownBy(() -> JobConfig.from(conf("window.slide", "0")))
+        .hasMessage("window.slide (0) must be >= 1");
+    assertThatThrownBy(() -> JobConfig.from(conf("source.kind", "mqtt")))
+        .hasMessageContaining("source.kind (mqtt) must be one of");
+    assertThatThrownBy(() -> JobConfig.from(conf("window.gap-policy", "interpolate")))
+        .hasMessageContaining("window.gap-policy (interpolate)");
+    assertThatThrownBy(() -> JobConfig.from(conf("source.kind", "file")))
+        .hasMessageContaining("source.path");
     Configuration both = conf("window.size", "8");
     both.setString("window.slide", "9");
-    assertThatThrownBy(() -> JobConfig.from(both)).hasMessage("window.slide (9) must not exceed window.size (8)");
-    assertThatThrownBy(() -> JobConfig.from(conf("window.max-gap", "soon"))).hasMessageContaining("window.max-gap");
-    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "0"))).hasMessage("model.batch-size (0) must be >= 1");
-    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "100000"))).hasMessage("model.batch-size (100000) must be <= 4096");
-    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-max-wait", "-1 ms"))).hasMessageContaining("model.batch-max-wait");
+    assertThatThrownBy(() -> JobConfig.from(both))
+        .hasMessage("window.slide (9) must not exceed window.size (8)");
+    assertThatThrownBy(() -> JobConfig.from(conf("window.max-gap", "soon")))
+        .hasMessageContaining("window.max-gap");
+    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "0")))
+        .hasMessage("model.batch-size (0) must be >= 1");
+    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-size", "100000")))
+        .hasMessage("model.batch-size (100000) must be <= 4096");
+    assertThatThrownBy(() -> JobConfig.from(conf("model.batch-max-wait", "-1 ms")))
+        .hasMessageContaining("model.batch-max-wait");
   }
 
   @Test
@@ -62,7 +75,8 @@ class JobConfigTest {
     assertThat(defaults.maxStaleness()).isEqualTo(Duration.ofMinutes(1));
     assertThat(defaults.watermarkAlignment()).as("off").isNull();
     assertThat(defaults.kafka().checkTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(JobConfig.from(conf("window.lateness", "Watermark")).lateness()).isEqualTo(Lateness.WATERMARK);
+    assertThat(JobConfig.from(conf("window.lateness", "Watermark")).lateness())
+        .isEqualTo(Lateness.WATERMARK);
     assertThat(JobConfig.from(conf("window.watermark-alignment", "20 s")).watermarkAlignment())
         .isEqualTo(Duration.ofSeconds(20));
 
@@ -80,8 +94,10 @@ class JobConfigTest {
   void unknownOptionsInOurNamespacesAreTypos() {
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--window.sizee", "8")))
         .hasMessage("unknown option --window.sizee; did you mean --window.size?");
-    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--window.slide"))).hasMessageContaining("needs a value");
-    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), List.of())).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("--window.slide")))
+        .hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), List.of()))
+        .hasMessageContaining("does not exist");
   }
 
   @Test

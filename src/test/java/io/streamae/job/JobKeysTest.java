@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +33,9 @@ class JobKeysTest {
         .hasSizeGreaterThan(500)
         .doesNotContain(JobOptions.WINDOW_SLIDE.key());
     // fallback (deprecated) keys are still read by Flink, so they are accepted
-    CoreOptions.DEFAULT_PARALLELISM.fallbackKeys().forEach(k -> assertThat(JobKeys.isKnown(k.getKey())).isTrue());
+    CoreOptions.DEFAULT_PARALLELISM
+        .fallbackKeys()
+        .forEach(k -> assertThat(JobKeys.isKnown(k.getKey())).isTrue());
   }
 
   @Test
@@ -42,7 +44,9 @@ class JobKeysTest {
     assertThat(JobKeys.isKnown("kafka.properties.security.protocol")).isTrue();
     assertThat(JobKeys.isKnown("execution.checkpointing.interval")).isTrue();
     assertThat(JobKeys.isKnown("metrics.reporter.prom.port")).isTrue();
-    assertThat(JobKeys.isKnown("pipeline.global-job-parameters.team")).as("under a map option").isTrue();
+    assertThat(JobKeys.isKnown("pipeline.global-job-parameters.team"))
+        .as("under a map option")
+        .isTrue();
     assertThat(JobKeys.isKnown("windw.slide")).isFalse();
     assertThat(JobKeys.isKnown("execution.checkpointing.intervall")).isFalse();
     assertThat(JobKeys.isKnown("bogus")).isFalse();
@@ -77,7 +81,9 @@ class JobKeysTest {
     Files.writeString(yaml, "window:\n  slide: 2\nexecution.checkpointing.intervall: 2s\n");
     assertThatThrownBy(() -> ConfigLoader.load(yaml, List.of()))
         .hasMessage(
-            "job file " + yaml + ": unknown key execution.checkpointing.intervall; did you mean"
+            "job file "
+                + yaml
+                + ": unknown key execution.checkpointing.intervall; did you mean"
                 + " execution.checkpointing.interval?");
     assertThatThrownBy(() -> ScoringJobMain.configuration("--modle.path", "/m.sae"))
         .hasMessage("unknown option --modle.path; did you mean --model.path?");
@@ -85,8 +91,12 @@ class JobKeysTest {
         .hasMessage("unknown option --windw.slide; did you mean --window.slide?");
     Configuration ok =
         ScoringJobMain.configuration(
-            "--execution.checkpointing.interval", "2s", "--state.backend.type", "hashmap",
-            "--kafka.bootstrap-servers", "localhost:9092");
+            "--execution.checkpointing.interval",
+            "2s",
+            "--state.backend.type",
+            "hashmap",
+            "--kafka.bootstrap-servers",
+            "localhost:9092");
     assertThat(ok.toMap()).containsEntry("execution.checkpointing.interval", "2s");
   }
 

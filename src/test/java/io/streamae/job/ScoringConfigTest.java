@@ -24,12 +24,32 @@ class ScoringConfigTest {
     assertThat(defaults.rangeMargin()).isEqualTo(0.02);
     assertThat(defaults.seasonalMaxPeriod()).isEqualTo(1440);
 
-    Configuration c = ConfigLoader.load(null, List.of("--scoring.warmup-windows", "20",
-        "--scoring.alarm-likelihood", "0.999", "--scoring.alarm-suppression", "15 min",
-        "--scoring.combine", "product", "--scoring.history-windows", "500",
-        "--scoring.average-windows", "5", "--scoring.release-likelihood", "0.9",
-        "--scoring.relearn-after", "30 min", "--scoring.range-check", "false",
-        "--scoring.range-margin", "0.1", "--scoring.seasonal-max-period", "0"));
+    Configuration c =
+        ConfigLoader.load(
+            null,
+            List.of(
+                "--scoring.warmup-windows",
+                "20",
+                "--scoring.alarm-likelihood",
+                "0.999",
+                "--scoring.alarm-suppression",
+                "15 min",
+                "--scoring.combine",
+                "product",
+                "--scoring.history-windows",
+                "500",
+                "--scoring.average-windows",
+                "5",
+                "--scoring.release-likelihood",
+                "0.9",
+                "--scoring.relearn-after",
+                "30 min",
+                "--scoring.range-check",
+                "false",
+                "--scoring.range-margin",
+                "0.1",
+                "--scoring.seasonal-max-period",
+                "0"));
     AnomalyLikelihood.Settings s = JobConfig.from(c).scoring();
     assertThat(s.warmupWindows()).isEqualTo(20);
     assertThat(s.alarmLikelihood()).isEqualTo(0.999);
@@ -55,8 +75,9 @@ class ScoringConfigTest {
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.history-windows", "1")))
         .hasMessage("scoring.history-windows (1) must be >= 2");
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.release-likelihood", "0.9999")))
-        .hasMessage("scoring.release-likelihood (0.9999) must be above 0 and not above"
-            + " scoring.alarm-likelihood");
+        .hasMessage(
+            "scoring.release-likelihood (0.9999) must be above 0 and not above"
+                + " scoring.alarm-likelihood");
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.relearn-after", "0 s")))
         .hasMessage("scoring.relearn-after (PT0S) must be positive");
     assertThatThrownBy(() -> JobConfig.from(conf("scoring.range-margin", "-0.1")))

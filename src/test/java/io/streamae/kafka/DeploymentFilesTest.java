@@ -1,11 +1,11 @@
 package io.streamae.kafka;
 
-import io.streamae.exporter.ResultsExporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamae.exporter.ResultsExporter;
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobConfig;
 import io.streamae.job.JobOptions;
@@ -88,10 +88,7 @@ class DeploymentFilesTest {
   @Test
   void noVersionIsWrittenTwice() throws Exception {
     Map<String, String> pom = pomProperties();
-    for (Path file :
-        List.of(
-            DOCKER.resolve("compose.yaml"),
-            DOCKER.resolve("flink/Dockerfile"))) {
+    for (Path file : List.of(DOCKER.resolve("compose.yaml"), DOCKER.resolve("flink/Dockerfile"))) {
       String text = Files.readString(file);
       for (String property : List.of("flink.version", "kafka.version", "dl4j.version")) {
         assertThat(text)

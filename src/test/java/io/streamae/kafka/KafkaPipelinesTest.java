@@ -1,16 +1,16 @@
 package io.streamae.kafka;
 
-import io.streamae.job.ReadingWatermarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.ingest.DeadLetter;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.JobConfig;
+import io.streamae.job.ReadingWatermarks;
 import io.streamae.job.ScoringJobMain;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.ingest.DeadLetter;
 import io.streamae.testkit.PoisonMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -224,7 +224,8 @@ class KafkaPipelinesTest {
         config("kafka.delivery-guarantee", "exactly-once", "kafka.transactional-id-prefix", "p");
 
     assertThat(KafkaPipelines.results(config.kafka()).build()).isNotNull();
-    assertThat(KafkaPipelines.deadLetters(config.kafka()).property("linger.ms", "5").build()).isNotNull();
+    assertThat(KafkaPipelines.deadLetters(config.kafka()).property("linger.ms", "5").build())
+        .isNotNull();
   }
 
   @Test
@@ -239,7 +240,8 @@ class KafkaPipelinesTest {
         .containsEntry("compression.type", "zstd")
         .containsEntry("batch.size", "16384");
     assertThat(KafkaPipelines.deadLetters(config().kafka()).producerProperties())
-        .containsEntry("max.request.size", Integer.toString(KafkaPipelines.DEAD_LETTER_MAX_REQUEST_BYTES))
+        .containsEntry(
+            "max.request.size", Integer.toString(KafkaPipelines.DEAD_LETTER_MAX_REQUEST_BYTES))
         .doesNotContainKey("compression.type");
   }
 
@@ -293,18 +295,23 @@ class KafkaPipelinesTest {
     byte[] good =
         ("{\"sensorId\":\"pump-7\",\"ts\":" + ts + ",\"values\":[1,2]}")
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(assigner.extractTimestamp(new RawReading(good, "kafka:r/0@1", 5L), 5L)).isEqualTo(ts);
+    assertThat(assigner.extractTimestamp(new RawReading(good, "kafka:r/0@1", 5L), 5L))
+        .isEqualTo(ts);
     assertThat(
             assigner.extractTimestamp(
-                new RawReading(io.streamae.testkit.PoisonMessages.NOT_JSON.payload(), "kafka:r/0@2", 5L), 5L))
+                new RawReading(
+                    io.streamae.testkit.PoisonMessages.NOT_JSON.payload(), "kafka:r/0@2", 5L),
+                5L))
         .as("poison moves no watermark; the parser dead-letters it")
         .isEqualTo(io.streamae.ingest.EventTimeExtractor.NONE);
-    var record = ReadingWatermarks.of(config("kafka.event-time", "record")).createTimestampAssigner(null);
+    var record =
+        ReadingWatermarks.of(config("kafka.event-time", "record")).createTimestampAssigner(null);
     assertThat(record.extractTimestamp(new RawReading(good, "kafka:r/0@1", 5L), 5L)).isEqualTo(5L);
 
     assertThat(ReadingWatermarks.of(config).getAlignmentParameters().isEnabled()).isFalse();
     var aligned =
-        ReadingWatermarks.of(config("window.watermark-alignment", "2 min")).getAlignmentParameters();
+        ReadingWatermarks.of(config("window.watermark-alignment", "2 min"))
+            .getAlignmentParameters();
     assertThat(aligned.isEnabled()).isTrue();
     assertThat(aligned.getMaxAllowedWatermarkDrift()).isEqualTo(120_000L);
 

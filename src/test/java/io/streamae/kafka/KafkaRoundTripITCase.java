@@ -1,6 +1,5 @@
 package io.streamae.kafka;
 
-import io.streamae.job.ReadingWatermarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.AnomalyDetectionJob;
 import io.streamae.job.JobConfig;
+import io.streamae.job.ReadingWatermarks;
 import io.streamae.job.ScoringJobMain;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.scoring.AnomalyScorer;
@@ -164,7 +164,9 @@ class KafkaRoundTripITCase {
             .uid("fail-once");
     new AnomalyDetectionJob(config, bundle.layout())
         .build(raw, true)
-        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
+        .sinkTo(
+            KafkaPipelines.results(config.kafka()).build(),
+            KafkaPipelines.deadLetters(config.kafka()).build());
     JobID job = execute(env);
 
     assertThat(FailOnce.FAILED.get()).as("the injected failure happened").isTrue();

@@ -133,14 +133,18 @@ class ModelSwapITCase {
     DataStream<RawReading> updateMessages =
         env.fromSource(
                 ModelUpdatesSource.build(
-                    config.kafka(), config.models().updatesTopic(), config.models().updatesStartingOffsets()),
+                    config.kafka(),
+                    config.models().updatesTopic(),
+                    config.models().updatesStartingOffsets()),
                 WatermarkStrategy.noWatermarks(),
                 ModelUpdatesSource.UID)
             .uid(ModelUpdatesSource.UID)
             .setParallelism(1);
     new AnomalyDetectionJob(config, v1.layout())
         .build(raw, true, updateMessages)
-        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
+        .sinkTo(
+            KafkaPipelines.results(config.kafka()).build(),
+            KafkaPipelines.deadLetters(config.kafka()).build());
     JobClient client = env.executeAsync(ScoringJobMain.JOB_NAME);
 
     // Mid-stream: once v1 has scored some windows, publish v2; once v2 results appear, arm the
@@ -148,8 +152,12 @@ class ModelSwapITCase {
     awaitResult(v1.versionLabel());
     assertThat(
             StreamAeMain.execute(
-                "publish-model", v2Path.toString(),
-                "--bootstrap-servers", KAFKA.bootstrapServers(), "--topic", updates))
+                "publish-model",
+                v2Path.toString(),
+                "--bootstrap-servers",
+                KAFKA.bootstrapServers(),
+                "--topic",
+                updates))
         .as("publish-model exit code")
         .isZero();
     awaitResult(v2.versionLabel());
@@ -163,10 +171,12 @@ class ModelSwapITCase {
     assertThat(maxAttempt(cluster, job)).as("restarts").isPositive();
     Map<String, List<JsonNode>> bySensor = assertEveryWindowOnce(records);
     for (Map.Entry<String, List<JsonNode>> e : bySensor.entrySet()) {
-      List<String> versions = e.getValue().stream().map(r -> r.get("modelVersion").asText()).toList();
+      List<String> versions =
+          e.getValue().stream().map(r -> r.get("modelVersion").asText()).toList();
       int firstV2 = versions.indexOf(v2.versionLabel());
       assertThat(firstV2).as("%s reaches %s", e.getKey(), v2.versionLabel()).isPositive();
-      assertThat(versions.subList(0, firstV2)).as("%s before the swap", e.getKey())
+      assertThat(versions.subList(0, firstV2))
+          .as("%s before the swap", e.getKey())
           .containsOnly(v1.versionLabel());
       assertThat(versions.subList(firstV2, versions.size()))
           .as("%s after the swap: never back to v1", e.getKey())
@@ -186,13 +196,27 @@ class ModelSwapITCase {
     ModelUpdate good = ModelUpdate.describe(v2Path, null);
     Map<String, byte[]> bad = new LinkedHashMap<>();
     bad.put("not valid JSON", "{\"modelId\": \"kafka-it\", ".getBytes(StandardCharsets.UTF_8));
-    bad.put("SHA-256",
-        new ModelUpdate(good.modelId(), good.modelVersion(), good.uri(), ModelUpdate.describe(v1Path, null).sha256()).toJson());
-    bad.put("does not exist",
-        new ModelUpdate(good.modelId(), good.modelVersion(), models.resolve("missing.sae").toString(), good.sha256()).toJson());
-    bad.put("neither the default model",
+    bad.put(
+        "SHA-256",
+        new ModelUpdate(
+                good.modelId(),
+                good.modelVersion(),
+                good.uri(),
+                ModelUpdate.describe(v1Path, null).sha256())
+            .toJson());
+    bad.put(
+        "does not exist",
+        new ModelUpdate(
+                good.modelId(),
+                good.modelVersion(),
+                models.resolve("missing.sae").toString(),
+                good.sha256())
+            .toJson());
+    bad.put(
+        "neither the default model",
         new ModelUpdate("boilers", "7", good.uri(), good.sha256()).toJson());
-    bad.put("the update announced kafka-it:3",
+    bad.put(
+        "the update announced kafka-it:3",
         new ModelUpdate(good.modelId(), "3", good.uri(), good.sha256()).toJson());
     for (byte[] message : bad.values()) {
       publish(message);
@@ -205,7 +229,8 @@ class ModelSwapITCase {
     ScoringJobMain.define(env, config, v1.layout());
     JobClient client = env.executeAsync(ScoringJobMain.JOB_NAME);
 
-    List<ConsumerRecord<byte[], byte[]>> letters = KAFKA.readAll(deadLetters, bad.size(), false, WAIT);
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        KAFKA.readAll(deadLetters, bad.size(), false, WAIT);
     List<ConsumerRecord<byte[], byte[]>> records =
         KAFKA.readAll(output, expectedWindows().size(), false, WAIT);
     assertThat(client.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
@@ -213,18 +238,28 @@ class ModelSwapITCase {
 
     assertThat(maxAttempt(cluster, job)).as("restarts").isZero();
     Map<String, List<JsonNode>> bySensor = assertEveryWindowOnce(records);
-    bySensor.values().forEach(rs -> assertThat(rs)
-        .allSatisfy(r -> assertThat(r.get("modelVersion").asText()).isEqualTo(v1.versionLabel())));
+    bySensor
+        .values()
+        .forEach(
+            rs ->
+                assertThat(rs)
+                    .allSatisfy(
+                        r ->
+                            assertThat(r.get("modelVersion").asText())
+                                .isEqualTo(v1.versionLabel())));
     assertThat(letters).hasSize(bad.size());
     List<String> details = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> letter : letters) {
       assertThat(header(letter, DeadLetterSerializer.REASON))
           .isEqualTo(ScoreWindowsWithUpdatesOperator.MODEL_REJECTED);
-      assertThat(header(letter, DeadLetterSerializer.STAGE)).isEqualTo(ScoreWindowsWithUpdatesOperator.STAGE);
+      assertThat(header(letter, DeadLetterSerializer.STAGE))
+          .isEqualTo(ScoreWindowsWithUpdatesOperator.STAGE);
       details.add(header(letter, DeadLetterSerializer.DETAIL));
     }
     for (String expected : bad.keySet()) {
-      assertThat(details).as("a dead letter saying '%s'", expected).anyMatch(d -> d.contains(expected));
+      assertThat(details)
+          .as("a dead letter saying '%s'", expected)
+          .anyMatch(d -> d.contains(expected));
     }
   }
 
@@ -237,8 +272,14 @@ class ModelSwapITCase {
     Files.copy(v1Path, watched, StandardCopyOption.REPLACE_EXISTING);
     Configuration conf =
         ScoringJobMain.configuration(
-            jobArgs("at-least-once", "--model.path", watched.toString(),
-                "--model.updates-topic", "", "--model.watch-interval", "200 ms"));
+            jobArgs(
+                "at-least-once",
+                "--model.path",
+                watched.toString(),
+                "--model.updates-topic",
+                "",
+                "--model.watch-interval",
+                "200 ms"));
     JobConfig config = JobConfig.from(conf);
     assertThat(config.models().updatesTopic()).isNull();
     StreamExecutionEnvironment env = ScoringJobMain.environment(conf, config);
@@ -253,7 +294,9 @@ class ModelSwapITCase {
             .uid("slow-readings");
     new AnomalyDetectionJob(config, v1.layout())
         .build(raw, true)
-        .sinkTo(KafkaPipelines.results(config.kafka()).build(), KafkaPipelines.deadLetters(config.kafka()).build());
+        .sinkTo(
+            KafkaPipelines.results(config.kafka()).build(),
+            KafkaPipelines.deadLetters(config.kafka()).build());
     JobClient client = env.executeAsync(ScoringJobMain.JOB_NAME);
 
     awaitResult(v1.versionLabel());
@@ -272,7 +315,8 @@ class ModelSwapITCase {
         .isEqualTo(ScoreWindowsWithUpdatesOperator.MODEL_REJECTED);
     assertThat(header(letters.get(0), DeadLetterSerializer.DETAIL)).contains("cannot be used");
     for (Map.Entry<String, List<JsonNode>> e : assertEveryWindowOnce(records).entrySet()) {
-      List<String> versions = e.getValue().stream().map(r -> r.get("modelVersion").asText()).toList();
+      List<String> versions =
+          e.getValue().stream().map(r -> r.get("modelVersion").asText()).toList();
       int firstV2 = versions.indexOf(v2.versionLabel());
       assertThat(firstV2).as("%s reaches %s", e.getKey(), v2.versionLabel()).isPositive();
       assertThat(versions.subList(0, firstV2)).containsOnly(v1.versionLabel());
@@ -285,7 +329,8 @@ class ModelSwapITCase {
     JobConfig config = JobConfig.from(ScoringJobMain.configuration(jobArgs("at-least-once")));
     KafkaPreflight.check(config.kafka(), config.models().updatesTopic());
     assertThatThrownBy(() -> KafkaPreflight.check(config.kafka(), "no-such-updates"))
-        .hasMessageContaining("model-updates topic no-such-updates (model.updates-topic) does not exist");
+        .hasMessageContaining(
+            "model-updates topic no-such-updates (model.updates-topic) does not exist");
   }
 
   private static void replace(Path target, byte[] content) throws Exception {
@@ -319,10 +364,11 @@ class ModelSwapITCase {
     options.put("restart-strategy.fixed-delay.attempts", "3");
     options.put("restart-strategy.fixed-delay.delay", "200 ms");
     List<String> args = new ArrayList<>();
-    options.forEach((key, value) -> {
-      args.add("--" + key);
-      args.add(value);
-    });
+    options.forEach(
+        (key, value) -> {
+          args.add("--" + key);
+          args.add(value);
+        });
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }
@@ -352,8 +398,9 @@ class ModelSwapITCase {
     try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (SineSensors.Reading r : SineSensors.readings(SENSORS, READINGS_PER_SENSOR, T0)) {
         int partition = SENSORS.indexOf(r.sensorId()) % PARALLELISM;
-        producer.send(new ProducerRecord<>(
-            input, partition, r.sensorId().getBytes(StandardCharsets.UTF_8), r.payload()));
+        producer.send(
+            new ProducerRecord<>(
+                input, partition, r.sensorId().getBytes(StandardCharsets.UTF_8), r.payload()));
       }
       producer.flush();
     }
@@ -369,7 +416,8 @@ class ModelSwapITCase {
   private void awaitResult(String version) throws Exception {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(output, Integer.MAX_VALUE, false, Duration.ofMillis(300))) {
+      for (ConsumerRecord<byte[], byte[]> r :
+          KAFKA.readAll(output, Integer.MAX_VALUE, false, Duration.ofMillis(300))) {
         if (JSON.readTree(r.value()).get("modelVersion").asText().equals(version)) {
           return;
         }
@@ -400,14 +448,14 @@ class ModelSwapITCase {
   }
 
   /**
-   * Exactly one OK result per window, each with the reconstruction error the version it names
-   * gives offline (so the label is the model that really scored it); the results by sensor, in
-   * window order.
+   * Exactly one OK result per window, each with the reconstruction error the version it names gives
+   * offline (so the label is the model that really scored it); the results by sensor, in window
+   * order.
    */
   private static Map<String, List<JsonNode>> assertEveryWindowOnce(
       List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
-    Map<String, AnomalyScorer> scorers = Map.of(
-        v1.versionLabel(), new AnomalyScorer(v1), v2.versionLabel(), new AnomalyScorer(v2));
+    Map<String, AnomalyScorer> scorers =
+        Map.of(v1.versionLabel(), new AnomalyScorer(v1), v2.versionLabel(), new AnomalyScorer(v2));
     List<String> windows = new ArrayList<>();
     Map<String, List<JsonNode>> bySensor = new TreeMap<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -420,12 +468,15 @@ class ModelSwapITCase {
       assertThat(scorer).as("a known version: %s", json.get("modelVersion")).isNotNull();
       assertThat(json.get("reconstructionError").asDouble())
           .as("reconstruction error of %s", windows.get(windows.size() - 1))
-          .isEqualTo(scorer.score(expectedWindow(sensor, end), null).record().reconstructionError());
+          .isEqualTo(
+              scorer.score(expectedWindow(sensor, end), null).record().reconstructionError());
       bySensor.computeIfAbsent(sensor, s -> new ArrayList<>()).add(json);
     }
     windows.sort(null);
     assertThat(windows).containsExactlyElementsOf(expectedWindows());
-    bySensor.values().forEach(l -> l.sort(Comparator.comparingLong(r -> r.get("windowEnd").asLong())));
+    bySensor
+        .values()
+        .forEach(l -> l.sort(Comparator.comparingLong(r -> r.get("windowEnd").asLong())));
     return bySensor;
   }
 
@@ -450,10 +501,10 @@ class ModelSwapITCase {
   }
 
   /**
-   * Slows the readings to 25 a second per subtask so the swap falls mid-stream; once {@link
-   * #ARMED} (the test saw the new version's results), fails the job once, half a second after the
-   * next completed checkpoint, which holds the new version in its broadcast state. Static state:
-   * the restarted job gets fresh instances in the same JVM.
+   * Slows the readings to 25 a second per subtask so the swap falls mid-stream; once {@link #ARMED}
+   * (the test saw the new version's results), fails the job once, half a second after the next
+   * completed checkpoint, which holds the new version in its broadcast state. Static state: the
+   * restarted job gets fresh instances in the same JVM.
    */
   static final class FailAfterSwap extends RichMapFunction<RawReading, RawReading>
       implements CheckpointListener {

@@ -1,11 +1,11 @@
 package io.streamae.kafka;
 
-import io.streamae.exporter.ResultsExporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamae.exporter.ResultsExporter;
 import io.streamae.job.JobConfig;
 import io.streamae.job.ScoringJobMain;
 import io.streamae.model.io.ModelBundle;
@@ -48,12 +48,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every query of the docker stack's Grafana dashboard and alert rules names a metric that is
- * really emitted: the cluster job runs from Kafka to Kafka on a MiniCluster whose metric reporter
- * records every metric under the name Flink's Prometheus reporter gives it ({@code flink_} + the
- * logical scope + the name, invalid characters as {@code _}), and the results exporter renders
- * what it read from the job's topics. A panel whose metric was renamed, or never existed, fails
- * here instead of showing "No data".
+ * Every query of the docker stack's Grafana dashboard and alert rules names a metric that is really
+ * emitted: the cluster job runs from Kafka to Kafka on a MiniCluster whose metric reporter records
+ * every metric under the name Flink's Prometheus reporter gives it ({@code flink_} + the logical
+ * scope + the name, invalid characters as {@code _}), and the results exporter renders what it read
+ * from the job's topics. A panel whose metric was renamed, or never existed, fails here instead of
+ * showing "No data".
  */
 class MonitoringQueriesITCase {
   private static final Path DOCKER = Paths.get("docker");
@@ -82,7 +82,8 @@ class MonitoringQueriesITCase {
   private static Configuration reporterConfiguration() {
     Configuration conf = new Configuration();
     conf.setString("metrics.reporters", "collect");
-    conf.setString("metrics.reporter.collect.factory.class", CollectingReporterFactory.class.getName());
+    conf.setString(
+        "metrics.reporter.collect.factory.class", CollectingReporterFactory.class.getName());
     return conf;
   }
 
@@ -100,23 +101,36 @@ class MonitoringQueriesITCase {
     String deadLetters = KAFKA.createTopic("dead-letters", 1);
     try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (SineSensors.Reading r : SineSensors.readings(List.of("pump-1", "pump-2"), 40, T0)) {
-        producer.send(new ProducerRecord<>(input, r.sensorId().getBytes(StandardCharsets.UTF_8), r.payload()));
+        producer.send(
+            new ProducerRecord<>(
+                input, r.sensorId().getBytes(StandardCharsets.UTF_8), r.payload()));
       }
       producer.send(new ProducerRecord<>(input, PoisonMessages.NOT_JSON.payload()));
       producer.flush();
     }
     String[] args = {
-      "--model.path", modelPath,
-      "--kafka.bootstrap-servers", KAFKA.bootstrapServers(),
-      "--kafka.input-topic", input,
-      "--kafka.output-topic", output,
-      "--kafka.dead-letter-topic", deadLetters,
-      "--kafka.group-id", "monitoring-" + input,
-      "--kafka.starting-offsets", "earliest",
-      "--kafka.stopping-offsets", "latest",
-      "--window.max-out-of-orderness", "1 s",
-      "--parallelism.default", "2",
-      "--execution.checkpointing.interval", "300 ms",
+      "--model.path",
+      modelPath,
+      "--kafka.bootstrap-servers",
+      KAFKA.bootstrapServers(),
+      "--kafka.input-topic",
+      input,
+      "--kafka.output-topic",
+      output,
+      "--kafka.dead-letter-topic",
+      deadLetters,
+      "--kafka.group-id",
+      "monitoring-" + input,
+      "--kafka.starting-offsets",
+      "earliest",
+      "--kafka.stopping-offsets",
+      "latest",
+      "--window.max-out-of-orderness",
+      "1 s",
+      "--parallelism.default",
+      "2",
+      "--execution.checkpointing.interval",
+      "300 ms",
     };
     Configuration conf = ScoringJobMain.configuration(args);
     JobConfig config = JobConfig.from(conf);
@@ -127,10 +141,12 @@ class MonitoringQueriesITCase {
 
     // The results exporter on what the job wrote.
     ResultsExporter.Registry exporter = new ResultsExporter.Registry();
-    for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(output, 1, false, Duration.ofSeconds(30))) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        KAFKA.readAll(output, 1, false, Duration.ofSeconds(30))) {
       exporter.result(r.value());
     }
-    for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(deadLetters, 1, false, Duration.ofSeconds(30))) {
+    for (ConsumerRecord<byte[], byte[]> r :
+        KAFKA.readAll(deadLetters, 1, false, Duration.ofSeconds(30))) {
       exporter.deadLetter(header(r, "reason"), header(r, "stage"));
     }
     Map<String, Set<String>> emitted = new TreeMap<>(FLINK_METRICS);
@@ -141,20 +157,27 @@ class MonitoringQueriesITCase {
     List<String> problems = new ArrayList<>();
     queries.forEach((where, expr) -> problems.addAll(check(where, expr, emitted)));
     assertThat(problems).as("queries naming metrics nobody emits").isEmpty();
-    assertThat(emitted).containsKeys(
-        "flink_taskmanager_job_task_operator_anomaly_model_modelVersion_info",
-        "streamae_value", "streamae_expected_value", "streamae_model_info");
+    assertThat(emitted)
+        .containsKeys(
+            "flink_taskmanager_job_task_operator_anomaly_model_modelVersion_info",
+            "streamae_value",
+            "streamae_expected_value",
+            "streamae_model_info");
     assertThat(emitted.get("flink_taskmanager_job_task_operator_anomaly_model_modelVersion_info"))
         .contains("modelVersion");
   }
 
-  /** Every PromQL expression of the dashboard (panels, variables) and of the alert rules, by place. */
+  /**
+   * Every PromQL expression of the dashboard (panels, variables) and of the alert rules, by place.
+   */
   private static Map<String, String> queries() throws Exception {
     Map<String, String> queries = new TreeMap<>();
     JsonNode dashboard = JSON.readTree(DOCKER.resolve("grafana/dashboards/streamae.json").toFile());
     for (JsonNode panel : dashboard.get("panels")) {
       for (JsonNode target : panel.path("targets")) {
-        queries.put("panel '" + panel.get("title").asText() + "' " + target.get("refId").asText(), target.get("expr").asText());
+        queries.put(
+            "panel '" + panel.get("title").asText() + "' " + target.get("refId").asText(),
+            target.get("expr").asText());
       }
     }
     for (JsonNode variable : dashboard.path("templating").path("list")) {
@@ -164,12 +187,15 @@ class MonitoringQueriesITCase {
         queries.put("variable " + variable.get("name").asText(), m.group(1));
       }
     }
-    JsonNode alerts = YAML.readTree(DOCKER.resolve("grafana/provisioning/alerting/streamae.yaml").toFile());
+    JsonNode alerts =
+        YAML.readTree(DOCKER.resolve("grafana/provisioning/alerting/streamae.yaml").toFile());
     for (JsonNode group : alerts.get("groups")) {
       for (JsonNode rule : group.get("rules")) {
         for (JsonNode data : rule.get("data")) {
           if (data.path("model").has("expr")) {
-            queries.put("alert '" + rule.get("title").asText() + "'", data.get("model").get("expr").asText());
+            queries.put(
+                "alert '" + rule.get("title").asText() + "'",
+                data.get("model").get("expr").asText());
           }
         }
       }
@@ -187,7 +213,8 @@ class MonitoringQueriesITCase {
     while (regex.find()) {
       Pattern names = Pattern.compile(regex.group(1));
       if (emitted.keySet().stream().noneMatch(n -> names.matcher(n).matches())) {
-        problems.add(String.format("%s: no metric matches __name__=~\"%s\"", where, regex.group(1)));
+        problems.add(
+            String.format("%s: no metric matches __name__=~\"%s\"", where, regex.group(1)));
       }
     }
     Matcher m = METRIC.matcher(QUOTED.matcher(expr).replaceAll("\"\""));
@@ -247,7 +274,8 @@ class MonitoringQueriesITCase {
           CharacterFilter filter = s -> s.replaceAll("[^a-zA-Z0-9:_]", "_");
           String scope = LogicalScopeProvider.castFrom(group).getLogicalScope(filter, '_');
           String name = "flink_" + scope + "_" + filter.filterCharacters(metricName);
-          Set<String> labels = FLINK_METRICS.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet());
+          Set<String> labels =
+              FLINK_METRICS.computeIfAbsent(name, k -> ConcurrentHashMap.newKeySet());
           for (String variable : group.getAllVariables().keySet()) {
             labels.add(filter.filterCharacters(variable.replaceAll("[<>]", "")));
           }

@@ -3,8 +3,8 @@ package io.streamae.kafka;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
-import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.ModelBundle;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
 import io.streamae.testkit.PoisonMessages;
@@ -81,7 +81,12 @@ final class SineSensors {
         AutoencoderSpec.lstm(
             TIMESTEPS, FEATURES.size(), 1, List.of(8), CellActivation.TANH, ModelMode.COMPOSITE);
     TrainingOptions options =
-        TrainingOptions.builder().epochs(epochs).batchSize(32).seed(42).validationFraction(0.2).build();
+        TrainingOptions.builder()
+            .epochs(epochs)
+            .batchSize(32)
+            .seed(42)
+            .validationFraction(0.2)
+            .build();
     return TrainingRunner.trainAndWrite(
             new TrainingRunner.Request(
                 history, "sine-sensors", spec, options, "percentile", 99.0, "kafka-it", version),

@@ -22,14 +22,18 @@ class FileReadingsTest {
   @Test
   void aFileGroupedBySensorIsReplayedInEventTimeOrderAsReadingsTheParserAccepts() throws Exception {
     String quoted = "\"pump \"\"7\"\"\""; // CSV for: pump "7"
-    Path csv = Files.writeString(dir.resolve("grouped.csv"), String.join("\n",
-        "timestamp,sensorId,temp,current",
-        "2026-01-01 00:00:00," + quoted + ",50.25,10.5",
-        "2026-01-01 00:01:00," + quoted + ",51.0,10.75",
-        "2026-01-01 00:02:00," + quoted + ",52.125,11.0",
-        "2026-01-01 00:01:00,b,40.0,9.0",
-        "2026-01-01 00:00:00,b,39.5,8.5",
-        ""));
+    Path csv =
+        Files.writeString(
+            dir.resolve("grouped.csv"),
+            String.join(
+                "\n",
+                "timestamp,sensorId,temp,current",
+                "2026-01-01 00:00:00," + quoted + ",50.25,10.5",
+                "2026-01-01 00:01:00," + quoted + ",51.0,10.75",
+                "2026-01-01 00:02:00," + quoted + ",52.125,11.0",
+                "2026-01-01 00:01:00,b,40.0,9.0",
+                "2026-01-01 00:00:00,b,39.5,8.5",
+                ""));
     HistoryData history = new HistoryReader(null, null, List.of("temp", "current"), ',').read(csv);
     List<RawReading> raw = FileReadings.inEventTimeOrder(history, "grouped.csv");
 
@@ -44,9 +48,12 @@ class FileReadingsTest {
       assertThat(result).isInstanceOf(ParseResult.Accepted.class);
       readings.add(((ParseResult.Accepted) result).reading());
     }
-    assertThat(readings).extracting(SensorReading::timestamp)
-        .containsExactly(1767225600000L, 1767225600000L, 1767225660000L, 1767225660000L, 1767225720000L);
-    assertThat(readings).extracting(SensorReading::sensorId)
+    assertThat(readings)
+        .extracting(SensorReading::timestamp)
+        .containsExactly(
+            1767225600000L, 1767225600000L, 1767225660000L, 1767225660000L, 1767225720000L);
+    assertThat(readings)
+        .extracting(SensorReading::sensorId)
         .containsExactly("pump \"7\"", "b", "pump \"7\"", "b", "pump \"7\"");
     assertThat(readings.get(4).values()).containsExactly(52.125f, 11.0f);
     assertThat(readings.get(1).values()).containsExactly(39.5f, 8.5f);

@@ -20,16 +20,19 @@ class AnomalyLikelihoodPriorTest {
     assertThat(s.windows).isEqualTo(100); // past warm-up: judged from the first window
     assertThat(s.samples[AnomalyLikelihood.RECONSTRUCTION]).isEqualTo(100);
     // The prediction stream has no prior: it judges after as many windows as the prior counts.
-    assertThat(s.samples[AnomalyLikelihood.PREDICTION]).isEqualTo(AnomalyLikelihood.MIN_SAMPLES - 100);
+    assertThat(s.samples[AnomalyLikelihood.PREDICTION])
+        .isEqualTo(AnomalyLikelihood.MIN_SAMPLES - 100);
     double total = 0;
     for (int b = 0; b < AnomalyLikelihood.BINS; b++) {
       total += s.histogram[AnomalyLikelihood.RECONSTRUCTION * AnomalyLikelihood.BINS + b];
     }
     assertThat(total).isCloseTo(100.0, org.assertj.core.data.Offset.offset(1e-3));
     // Half the mass at or above the prior's median, a tenth above its 90th percentile.
-    assertThat(Math.exp(AnomalyLikelihood.logTail(s, AnomalyLikelihood.RECONSTRUCTION, Math.log(0.1))))
+    assertThat(
+            Math.exp(AnomalyLikelihood.logTail(s, AnomalyLikelihood.RECONSTRUCTION, Math.log(0.1))))
         .isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.05));
-    assertThat(Math.exp(AnomalyLikelihood.logTail(s, AnomalyLikelihood.RECONSTRUCTION, Math.log(0.2))))
+    assertThat(
+            Math.exp(AnomalyLikelihood.logTail(s, AnomalyLikelihood.RECONSTRUCTION, Math.log(0.2))))
         .isCloseTo(0.1, org.assertj.core.data.Offset.offset(0.02));
   }
 
@@ -38,7 +41,8 @@ class AnomalyLikelihoodPriorTest {
     AnomalyLikelihood likelihood = new AnomalyLikelihood(SETTINGS);
     AnomalyLikelihood.State s = AnomalyLikelihood.State.fromPrior(SETTINGS, ONE_FEATURE, null);
     for (int i = 0; i < 50; i++) {
-      AnomalyLikelihood.Result r = likelihood.update(s, 0.1 * (1 + 0.5 * Math.sin(i)), Double.NaN, i * 60_000L);
+      AnomalyLikelihood.Result r =
+          likelihood.update(s, 0.1 * (1 + 0.5 * Math.sin(i)), Double.NaN, i * 60_000L);
       assertThat(r.warmingUp()).isFalse();
       assertThat(r.anomalous()).as("window %s", i).isFalse();
     }
@@ -57,12 +61,14 @@ class AnomalyLikelihoodPriorTest {
     AnomalyLikelihood.Prior twoFeatures =
         new AnomalyLikelihood.Prior(AnomalyLikelihood.RECONSTRUCTION, 2, 5000, 0.1, 0.2, 0.4, 0.8);
     AnomalyLikelihood.State s = AnomalyLikelihood.State.fromPrior(SETTINGS, twoFeatures, old);
-    assertThat(Math.exp(s.featureScale[1] - s.featureScale[0])).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(Math.exp(s.featureScale[1] - s.featureScale[0]))
+        .isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-9));
     assertThat((Math.exp(s.featureScale[0]) + Math.exp(s.featureScale[1])) / 2)
         .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-6));
     assertThat(s.featureSamples).isEqualTo(100);
     // Without per-feature history they are learned from the first windows.
-    assertThat(AnomalyLikelihood.State.fromPrior(SETTINGS, twoFeatures, null).featureScale).isNull();
+    assertThat(AnomalyLikelihood.State.fromPrior(SETTINGS, twoFeatures, null).featureScale)
+        .isNull();
   }
 
   @Test
@@ -103,6 +109,7 @@ class AnomalyLikelihoodPriorTest {
     assertThat(s.seasonValues).hasSize(360).isNotSameAs(old.seasonValues);
     assertThat(s.seasonCount).isEqualTo(1000);
     assertThat(s.samples[AnomalyLikelihood.SEASONAL]).isEqualTo(500);
-    assertThat(s.histogram[AnomalyLikelihood.SEASONAL * AnomalyLikelihood.BINS + 100]).isEqualTo(480f);
+    assertThat(s.histogram[AnomalyLikelihood.SEASONAL * AnomalyLikelihood.BINS + 100])
+        .isEqualTo(480f);
   }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class AnomalyLikelihoodTest {
   private static final long T0 = 1_767_225_600_000L;
   private static final long MINUTE = 60_000L;
+
   /** Normal errors: log-normal around 0.01 (normalised squared units). */
   private static final double NORMAL = 0.01;
 
@@ -50,15 +51,19 @@ class AnomalyLikelihoodTest {
     errors[10] = 1000; // a wild value while warming up
     List<Result> results = run(settings().build(), errors);
 
-    assertThat(results.subList(0, 50)).allSatisfy(r -> {
-      assertThat(r.warmingUp()).isTrue();
-      assertThat(r.score()).isZero();
-      assertThat(r.anomalous()).isFalse();
-    });
-    assertThat(results.subList(50, 120)).allSatisfy(r -> {
-      assertThat(r.warmingUp()).isFalse();
-      assertThat(r.score()).isBetween(0.0, 1.0);
-    });
+    assertThat(results.subList(0, 50))
+        .allSatisfy(
+            r -> {
+              assertThat(r.warmingUp()).isTrue();
+              assertThat(r.score()).isZero();
+              assertThat(r.anomalous()).isFalse();
+            });
+    assertThat(results.subList(50, 120))
+        .allSatisfy(
+            r -> {
+              assertThat(r.warmingUp()).isFalse();
+              assertThat(r.score()).isBetween(0.0, 1.0);
+            });
   }
 
   @Test
@@ -67,8 +72,7 @@ class AnomalyLikelihoodTest {
     long alarmed = results.stream().filter(Result::anomalous).count();
     // alarm likelihood 0.999: about one alarm per 1,000 windows, a few windows each.
     assertThat(alarmed).isLessThanOrEqualTo(25);
-    assertThat(results.stream().mapToDouble(Result::score).average().orElseThrow())
-        .isLessThan(0.1);
+    assertThat(results.stream().mapToDouble(Result::score).average().orElseThrow()).isLessThan(0.1);
   }
 
   /** Normal errors of one sensor: scale times a unit draw from the named distribution. */
@@ -77,13 +81,16 @@ class AnomalyLikelihoodTest {
     double[] e = new double[n];
     for (int i = 0; i < n; i++) {
       double g = random.nextGaussian();
-      e[i] = scale * switch (tail) {
-        case "lognormal" -> Math.exp(0.3 * g);
-        case "wide-lognormal" -> Math.exp(1.5 * g);
-        case "squared-gaussian" -> g * g + 1e-9;
-        case "pareto" -> Math.pow(1 - random.nextDouble(), -1 / 1.5); // heavy: infinite variance
-        default -> throw new IllegalArgumentException(tail);
-      };
+      e[i] =
+          scale
+              * switch (tail) {
+                case "lognormal" -> Math.exp(0.3 * g);
+                case "wide-lognormal" -> Math.exp(1.5 * g);
+                case "squared-gaussian" -> g * g + 1e-9;
+                case "pareto" ->
+                    Math.pow(1 - random.nextDouble(), -1 / 1.5); // heavy: infinite variance
+                default -> throw new IllegalArgumentException(tail);
+              };
     }
     return e;
   }
@@ -98,8 +105,10 @@ class AnomalyLikelihoodTest {
       for (double scale : new double[] {1e-4, 1.0, 1e4}) {
         List<Result> results = run(s, errors(tail, scale, 20_500, 11));
         List<Result> live = results.subList(500, results.size());
-        long above = live.stream().filter(r -> r.score() >= AnomalyLikelihood.logScore(
-            Math.log(0.01))).count();
+        long above =
+            live.stream()
+                .filter(r -> r.score() >= AnomalyLikelihood.logScore(Math.log(0.01)))
+                .count();
         double share = above / (double) live.size();
         shares.add(share);
         // p <= 0.01 should hold for about 1 % of normal windows.
@@ -153,7 +162,8 @@ class AnomalyLikelihoodTest {
     List<Result> results =
         run(settings().historyWindows(2000).relearnAfter(Duration.ofHours(2)).build(), errors);
     assertThat(results.get(400).anomalous()).isTrue();
-    assertThat(results.get(402).score()).as("once the short average holds only the new level")
+    assertThat(results.get(402).score())
+        .as("once the short average holds only the new level")
         .isGreaterThan(0.5);
     assertThat(results.subList(400, 520)).allSatisfy(r -> assertThat(r.anomalous()).isTrue());
     int lastAlarm = 0;
@@ -229,8 +239,7 @@ class AnomalyLikelihoodTest {
       }
     }
     List<Result> free = run(settings().build(), errors);
-    List<Result> held =
-        run(settings().alarmSuppression(Duration.ofMinutes(30)).build(), errors);
+    List<Result> held = run(settings().alarmSuppression(Duration.ofMinutes(30)).build(), errors);
 
     for (int i = 0; i < held.size(); i++) {
       assertThat(held.get(i).score()).isCloseTo(free.get(i).score(), within(1e-12));
@@ -264,8 +273,8 @@ class AnomalyLikelihoodTest {
       if (i == 660) {
         value = 131; // within 2 % of the range (15 .. 130) beyond it
       }
-      results.add(likelihood.update(state, errors[i], Double.NaN, new float[] {value},
-          T0 + i * MINUTE));
+      results.add(
+          likelihood.update(state, errors[i], Double.NaN, new float[] {value}, T0 + i * MINUTE));
     }
     assertThat(results.get(10).anomalous()).isFalse();
     assertThat(results.get(120).logTail()).isGreaterThan(Math.log(1e-10));
@@ -279,8 +288,13 @@ class AnomalyLikelihoodTest {
     AnomalyLikelihood.State plainState = AnomalyLikelihood.State.create(off);
     Result last = null;
     for (int i = 0; i <= 620; i++) {
-      last = plain.update(plainState, errors[i], Double.NaN,
-          new float[] {i == 620 ? 1e6f : 20f}, T0 + i * MINUTE);
+      last =
+          plain.update(
+              plainState,
+              errors[i],
+              Double.NaN,
+              new float[] {i == 620 ? 1e6f : 20f},
+              T0 + i * MINUTE);
     }
     assertThat(last.anomalous()).isFalse();
   }

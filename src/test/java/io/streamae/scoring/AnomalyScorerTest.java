@@ -84,7 +84,9 @@ class AnomalyScorerTest {
     assertThat(expected).filteredOn(r -> r.anomalous() && r.sensorId().equals("s-2")).isNotEmpty();
     assertThat(expected).filteredOn(r -> r.ok() && !r.anomalous()).isNotEmpty();
     assertThat(expected).filteredOn(r -> !r.ok()).hasSize(1);
-    assertThat(expected).filteredOn(r -> Double.isFinite(r.predictionError())).hasSizeGreaterThan(200);
+    assertThat(expected)
+        .filteredOn(r -> Double.isFinite(r.predictionError()))
+        .hasSizeGreaterThan(200);
     assertThat(batch.latest()).containsOnlyKeys("s-1", "s-2", "s-3");
   }
 
@@ -99,10 +101,12 @@ class AnomalyScorerTest {
     List<AnomalyRecord> actual = new ArrayList<>();
     for (int from = 0; from < windows.size(); from += 16) {
       AnomalyScorer.Batch batch =
-          scorer.scoreBatch(windows.subList(from, Math.min(from + 16, windows.size())), sensor -> {
-            asked.add(sensor);
-            return stored.get(sensor);
-          });
+          scorer.scoreBatch(
+              windows.subList(from, Math.min(from + 16, windows.size())),
+              sensor -> {
+                asked.add(sensor);
+                return stored.get(sensor);
+              });
       stored.putAll(batch.latest());
       actual.addAll(batch.records());
     }
@@ -162,7 +166,10 @@ class AnomalyScorerTest {
     SensorWindow shorter = new SensorWindow("s-1", new long[] {1, 2}, new float[] {1, 2, 3, 4}, 0);
     AnomalyRecord r = new AnomalyScorer(bundle).score(shorter, null).record();
     assertThat(r.ok()).isFalse();
-    assertThat(r.status()).startsWith(AnomalyScorer.SHAPE_MISMATCH).contains("[2, 2]").contains("[8, 2]");
+    assertThat(r.status())
+        .startsWith(AnomalyScorer.SHAPE_MISMATCH)
+        .contains("[2, 2]")
+        .contains("[8, 2]");
     assertThat(r.anomalous()).isFalse();
   }
 }

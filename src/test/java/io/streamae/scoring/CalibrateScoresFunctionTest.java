@@ -26,9 +26,24 @@ class CalibrateScoresFunctionTest {
 
   private static AnomalyRecord record(String sensor, int step, double error, String status) {
     long end = T0 + step * MINUTE;
-    return new AnomalyRecord(sensor, end - 7 * MINUTE, end, error, new String[] {"temp"},
-        new float[] {(float) error}, new float[] {1f}, new float[] {1f}, new long[] {end + MINUTE},
-        error, error / (error + 0.1), 0.1, error > 0.1, false, 0, "m:1", status);
+    return new AnomalyRecord(
+        sensor,
+        end - 7 * MINUTE,
+        end,
+        error,
+        new String[] {"temp"},
+        new float[] {(float) error},
+        new float[] {1f},
+        new float[] {1f},
+        new long[] {end + MINUTE},
+        error,
+        error / (error + 0.1),
+        0.1,
+        error > 0.1,
+        false,
+        0,
+        "m:1",
+        status);
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, AnomalyRecord, AnomalyRecord>
@@ -66,11 +81,13 @@ class CalibrateScoresFunctionTest {
       assertThat(out).hasSize(240);
       List<AnomalyRecord> s1 = out.stream().filter(r -> r.sensorId().equals("s-1")).toList();
       List<AnomalyRecord> s2 = out.stream().filter(r -> r.sensorId().equals("s-2")).toList();
-      assertThat(s1.subList(0, 30)).allSatisfy(r -> {
-        assertThat(r.warmingUp()).isTrue();
-        assertThat(r.anomalyScore()).isZero();
-        assertThat(r.anomalous()).isFalse();
-      });
+      assertThat(s1.subList(0, 30))
+          .allSatisfy(
+              r -> {
+                assertThat(r.warmingUp()).isTrue();
+                assertThat(r.anomalyScore()).isZero();
+                assertThat(r.anomalous()).isFalse();
+              });
       assertThat(s1.get(30).warmingUp()).isFalse();
       // 0.5 is 50 times s-1's normal error: an alarm; s-2 lives at 1.0 and raises none.
       assertThat(s1.get(100).anomalous()).isTrue();
@@ -103,7 +120,6 @@ class CalibrateScoresFunctionTest {
       assertThat(next.warmingUp()).as("warm-up is over after the restore").isFalse();
       assertThat(next.anomalous()).isFalse();
     }
-    assertThat(TypeInformation.of(AnomalyLikelihood.State.class))
-        .isInstanceOf(PojoTypeInfo.class);
+    assertThat(TypeInformation.of(AnomalyLikelihood.State.class)).isInstanceOf(PojoTypeInfo.class);
   }
 }

@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
  * CalibrateScoresFunction} with the job's default calibration settings: two versions of one model
  * id, trained on the same sine sensors for different numbers of epochs, score the same normal
  * readings. With the reset to the new version's prior the alarm rate after the swap stays at the
- * level before it; the same records with the version change hidden (the old calibration judging
- * the new model's errors) set off an alarm storm.
+ * level before it; the same records with the version change hidden (the old calibration judging the
+ * new model's errors) set off an alarm storm.
  */
 class ModelSwapCalibrationTest {
   private static final int TIMESTEPS = 8;
   private static final int SENSORS = 4;
   private static final int BEFORE = 1500;
   private static final int AFTER = 1000;
-  private static final AnomalyLikelihood.Settings SETTINGS = AnomalyLikelihood.Settings.builder().build();
+  private static final AnomalyLikelihood.Settings SETTINGS =
+      AnomalyLikelihood.Settings.builder().build();
 
   private static ModelBundle v1;
   private static ModelBundle v2;
@@ -61,11 +62,15 @@ class ModelSwapCalibrationTest {
     Rates withoutReset = alarmRates(hidden);
     System.out.printf(
         "alarm rate before the swap %.4f; after it %.4f with the reset, %.4f without%n",
-        withReset.before, withReset.after, withoutReset.before == withReset.before ? withoutReset.after : Double.NaN);
+        withReset.before,
+        withReset.after,
+        withoutReset.before == withReset.before ? withoutReset.after : Double.NaN);
 
     assertThat(withoutReset.before).isEqualTo(withReset.before);
     // The storm the reset prevents: the old calibration judging the new version's errors.
-    assertThat(withoutReset.after).as("alarm rate after the swap without the reset").isGreaterThan(0.05);
+    assertThat(withoutReset.after)
+        .as("alarm rate after the swap without the reset")
+        .isGreaterThan(0.05);
     assertThat(withReset.after)
         .as("alarm rate after the swap with the reset")
         .isLessThanOrEqualTo(Math.max(2 * withReset.before, 0.01));
@@ -139,15 +144,31 @@ class ModelSwapCalibrationTest {
           alarmsBefore += r.anomalous() ? 1 : 0;
         }
       }
-      return new Rates((double) alarmsBefore / judgedBefore, (double) alarmsAfter / judgedAfter, warmingAfter);
+      return new Rates(
+          (double) alarmsBefore / judgedBefore, (double) alarmsAfter / judgedAfter, warmingAfter);
     }
   }
 
   private static AnomalyRecord relabel(AnomalyRecord r, String version) {
-    return new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
-        r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
-        r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
-        r.anomalous(), r.warmingUp(), r.filledValues(), version, r.status(),
-        r.releasedByTimeout(), r.lastValues());
+    return new AnomalyRecord(
+        r.sensorId(),
+        r.windowStart(),
+        r.windowEnd(),
+        r.reconstructionError(),
+        r.featureNames(),
+        r.featureErrors(),
+        r.attribution(),
+        r.predictions(),
+        r.predictionTimestamps(),
+        r.predictionError(),
+        r.anomalyScore(),
+        r.threshold(),
+        r.anomalous(),
+        r.warmingUp(),
+        r.filledValues(),
+        version,
+        r.status(),
+        r.releasedByTimeout(),
+        r.lastValues());
   }
 }

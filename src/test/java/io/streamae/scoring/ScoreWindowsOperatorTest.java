@@ -43,8 +43,8 @@ class ScoreWindowsOperatorTest {
     layout = bundle.layout();
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, SensorWindow, AnomalyRecord> harness(
-      int batchSize, Duration maxWait) throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<String, SensorWindow, AnomalyRecord>
+      harness(int batchSize, Duration maxWait) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
         new ScoreWindowsOperator(modelPath, layout, batchSize, maxWait),
         SensorWindow::sensorId,
@@ -63,7 +63,8 @@ class ScoreWindowsOperatorTest {
   }
 
   private static void send(
-      KeyedOneInputStreamOperatorTestHarness<String, SensorWindow, AnomalyRecord> h, List<SensorWindow> windows)
+      KeyedOneInputStreamOperatorTestHarness<String, SensorWindow, AnomalyRecord> h,
+      List<SensorWindow> windows)
       throws Exception {
     for (SensorWindow w : windows) {
       h.processElement(new StreamRecord<>(w, w.end()));
@@ -185,7 +186,8 @@ class ScoreWindowsOperatorTest {
   }
 
   @Test
-  void aCheckpointHoldsNoWaitingWindowAndARestoreContinuesEachSensorsPredictions() throws Exception {
+  void aCheckpointHoldsNoWaitingWindowAndARestoreContinuesEachSensorsPredictions()
+      throws Exception {
     List<SensorWindow> first = windows(100, 130);
     List<SensorWindow> second = windows(130, 160);
     List<SensorWindow> all = new ArrayList<>(first);

@@ -2,9 +2,9 @@ package io.streamae.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamae.ingest.DeadLetter;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.sink.AnomalyRecord;
-import io.streamae.ingest.DeadLetter;
 import io.streamae.tensor.TensorLayout;
 import io.streamae.testkit.TestModels;
 import io.streamae.window.SensorWindow;
@@ -53,7 +53,8 @@ class ScoreWindowsWithUpdatesOperatorTest {
     return file;
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, SensorWindow, ModelUpdate, AnomalyRecord>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, SensorWindow, ModelUpdate, AnomalyRecord>
       harness(String routes, int batchSize) throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
@@ -78,7 +79,9 @@ class ScoreWindowsWithUpdatesOperatorTest {
 
   private static void send(
       KeyedTwoInputStreamOperatorTestHarness<String, SensorWindow, ModelUpdate, AnomalyRecord> h,
-      int sensor, int step) throws Exception {
+      int sensor,
+      int step)
+      throws Exception {
     SensorWindow w = AnomalyScorerTest.window(sensor, step, 0);
     h.processElement1(new StreamRecord<>(w, w.end()));
   }
@@ -93,11 +96,14 @@ class ScoreWindowsWithUpdatesOperatorTest {
       assertThat(records(h)).isEmpty(); // waiting for the batch to fill
       h.processElement2(new StreamRecord<>(ModelUpdate.describe(v2, null)));
       // The windows that arrived before the update are scored with the model they arrived under.
-      assertThat(records(h)).extracting(AnomalyRecord::modelVersion).containsExactly("fleet:1", "fleet:1");
+      assertThat(records(h))
+          .extracting(AnomalyRecord::modelVersion)
+          .containsExactly("fleet:1", "fleet:1");
       for (int s = 0; s < 4; s++) {
         send(h, s, 1);
       }
-      assertThat(records(h)).extracting(AnomalyRecord::modelVersion)
+      assertThat(records(h))
+          .extracting(AnomalyRecord::modelVersion)
           .containsExactly("fleet:1", "fleet:1", "fleet:2", "fleet:2", "fleet:2", "fleet:2");
       snapshot = h.snapshot(1, 1);
     }
@@ -109,7 +115,9 @@ class ScoreWindowsWithUpdatesOperatorTest {
       assertThat(record.modelVersion()).isEqualTo("fleet:2");
       double offline =
           new AnomalyScorer(ModelLoader.load(v2.toString()))
-              .score(AnomalyScorerTest.window(0, 2, 0), null).record().reconstructionError();
+              .score(AnomalyScorerTest.window(0, 2, 0), null)
+              .record()
+              .reconstructionError();
       assertThat(record.reconstructionError()).isEqualTo(offline);
     }
   }
@@ -125,11 +133,16 @@ class ScoreWindowsWithUpdatesOperatorTest {
       for (int s = 0; s < 3; s++) {
         send(h, s, 1);
       }
-      assertThat(records(h)).extracting(r -> r.sensorId() + " " + r.modelVersion())
+      assertThat(records(h))
+          .extracting(r -> r.sensorId() + " " + r.modelVersion())
           .containsExactly(
               // until pumps has a bundle, its sensors score with the default model
-              "s-1 fleet:1", "s-2 fleet:1", "s-3 fleet:1",
-              "s-1 pumps:1", "s-2 pumps:1", "s-3 fleet:1");
+              "s-1 fleet:1",
+              "s-2 fleet:1",
+              "s-3 fleet:1",
+              "s-1 pumps:1",
+              "s-2 pumps:1",
+              "s-3 fleet:1");
     }
   }
 

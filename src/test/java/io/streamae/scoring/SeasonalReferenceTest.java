@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A sensor's own rhythm as an error stream: period search, bounded state, and faults that the
- * model's window cannot see for long — a level step inside the normal range, a channel out of
- * phase — held for most of their length. Plain Java, fixed seeds.
+ * model's window cannot see for long — a level step inside the normal range, a channel out of phase
+ * — held for most of their length. Plain Java, fixed seeds.
  */
 class SeasonalReferenceTest {
   private static final long T0 = 1_767_225_600_000L;
@@ -22,7 +22,11 @@ class SeasonalReferenceTest {
   private static float[] reading(int step, Random noise, double shift, boolean outOfPhase) {
     double phase = outOfPhase ? Math.PI : 0;
     return new float[] {
-      (float) (60 + 5 * Math.sin(2 * Math.PI * step / 120 + phase) + shift + 0.3 * noise.nextGaussian()),
+      (float)
+          (60
+              + 5 * Math.sin(2 * Math.PI * step / 120 + phase)
+              + shift
+              + 0.3 * noise.nextGaussian()),
       (float) (0.03 + 0.005 * Math.sin(2 * Math.PI * step / 17) + 0.0008 * noise.nextGaussian())
     };
   }
@@ -71,7 +75,8 @@ class SeasonalReferenceTest {
     AnomalyLikelihood.State rhythmic = AnomalyLikelihood.State.create(settings);
     Random noise = new Random(4);
     for (int t = 0; t < WARMUP + 10; t++) {
-      likelihood.update(rhythmic, 0.01, null, Double.NaN, reading(t, noise, 0, false), T0 + t * MINUTE);
+      likelihood.update(
+          rhythmic, 0.01, null, Double.NaN, reading(t, noise, 0, false), T0 + t * MINUTE);
     }
     assertThat(rhythmic.seasonPeriods).containsExactly(120, 17);
     assertThat(rhythmic.seasonValues).hasSize(3 * 120 * 2);
@@ -79,7 +84,8 @@ class SeasonalReferenceTest {
     AnomalyLikelihood.State random = AnomalyLikelihood.State.create(settings);
     Random r = new Random(5);
     for (int t = 0; t < 400; t++) {
-      likelihood.update(random, 0.01, null, Double.NaN, new float[] {(float) r.nextGaussian()}, T0 + t * MINUTE);
+      likelihood.update(
+          random, 0.01, null, Double.NaN, new float[] {(float) r.nextGaussian()}, T0 + t * MINUTE);
       assertThat(random.seasonValues == null || random.seasonValues.length <= 400).isTrue();
     }
     // Searched at 200 readings (twice the longest period) and found nothing: nothing is kept.
@@ -89,10 +95,11 @@ class SeasonalReferenceTest {
 
   /**
    * Runs a rhythmic sensor whose model errors stay normal throughout (the model reconstructs the
-   * faulty window as well as any other) with a fault in its readings over [from, to); the share
-   * of the fault's windows flagged, and the share of normal windows after warm-up flagged.
+   * faulty window as well as any other) with a fault in its readings over [from, to); the share of
+   * the fault's windows flagged, and the share of normal windows after warm-up flagged.
    */
-  private static double[] flagged(int seasonalMaxPeriod, int from, int to, double shift, boolean outOfPhase) {
+  private static double[] flagged(
+      int seasonalMaxPeriod, int from, int to, double shift, boolean outOfPhase) {
     Settings settings =
         Settings.builder().warmupWindows(WARMUP).seasonalMaxPeriod(seasonalMaxPeriod).build();
     AnomalyLikelihood likelihood = new AnomalyLikelihood(settings);

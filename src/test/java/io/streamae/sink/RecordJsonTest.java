@@ -14,15 +14,33 @@ class RecordJsonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static AnomalyRecord record(
-      String[] names, float[] errors, float[] attribution, float[] predictions, double predictionError) {
+      String[] names,
+      float[] errors,
+      float[] attribution,
+      float[] predictions,
+      double predictionError) {
     long[] predictionTimestamps = new long[predictions.length / names.length];
     for (int p = 0; p < predictionTimestamps.length; p++) {
       predictionTimestamps[p] = 1_732_701_920_000L + 60_000L * p;
     }
     return new AnomalyRecord(
-        "pump-7", 1_732_700_000_000L, 1_732_701_860_000L, 0.41, names, errors, attribution,
-        predictions, predictionTimestamps, predictionError, 0.62, 0.25, true, false, 0,
-        "pumps:20261127T120000Z", AnomalyRecord.OK);
+        "pump-7",
+        1_732_700_000_000L,
+        1_732_701_860_000L,
+        0.41,
+        names,
+        errors,
+        attribution,
+        predictions,
+        predictionTimestamps,
+        predictionError,
+        0.62,
+        0.25,
+        true,
+        false,
+        0,
+        "pumps:20261127T120000Z",
+        AnomalyRecord.OK);
   }
 
   @Test
@@ -75,10 +93,25 @@ class RecordJsonTest {
   }
 
   private static AnomalyRecord withLastValues(AnomalyRecord r, float[] values) {
-    return new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
-        r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
-        r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
-        r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), false,
+    return new AnomalyRecord(
+        r.sensorId(),
+        r.windowStart(),
+        r.windowEnd(),
+        r.reconstructionError(),
+        r.featureNames(),
+        r.featureErrors(),
+        r.attribution(),
+        r.predictions(),
+        r.predictionTimestamps(),
+        r.predictionError(),
+        r.anomalyScore(),
+        r.threshold(),
+        r.anomalous(),
+        r.warmingUp(),
+        r.filledValues(),
+        r.modelVersion(),
+        r.status(),
+        false,
         values);
   }
 
@@ -87,10 +120,25 @@ class RecordJsonTest {
     AnomalyRecord r =
         record(new String[] {"temp"}, new float[] {0.8f}, new float[] {1f}, new float[] {71.4f}, 0);
     AnomalyRecord timedOut =
-        new AnomalyRecord(r.sensorId(), r.windowStart(), r.windowEnd(), r.reconstructionError(),
-            r.featureNames(), r.featureErrors(), r.attribution(), r.predictions(),
-            r.predictionTimestamps(), r.predictionError(), r.anomalyScore(), r.threshold(),
-            r.anomalous(), r.warmingUp(), r.filledValues(), r.modelVersion(), r.status(), true,
+        new AnomalyRecord(
+            r.sensorId(),
+            r.windowStart(),
+            r.windowEnd(),
+            r.reconstructionError(),
+            r.featureNames(),
+            r.featureErrors(),
+            r.attribution(),
+            r.predictions(),
+            r.predictionTimestamps(),
+            r.predictionError(),
+            r.anomalyScore(),
+            r.threshold(),
+            r.anomalous(),
+            r.warmingUp(),
+            r.filledValues(),
+            r.modelVersion(),
+            r.status(),
+            true,
             new float[0]);
 
     assertThat(JSON.readTree(RecordJson.resultBytes(r)).get("releasedByTimeout").isBoolean())
@@ -107,7 +155,9 @@ class RecordJsonTest {
   @Test
   void everyValueReadsBackExactlyAndNonFiniteOnesAreNull() throws Exception {
     SplittableRandom random = new SplittableRandom(7);
-    String[] names = {"temp", "vibration", "current", "pressure", "flow", "rpm", "voltage", "humidité"};
+    String[] names = {
+      "temp", "vibration", "current", "pressure", "flow", "rpm", "voltage", "humidité"
+    };
     for (int n = 0; n < 500; n++) {
       float[] errors = new float[names.length];
       float[] attribution = new float[names.length];
@@ -120,12 +170,17 @@ class RecordJsonTest {
       errors[random.nextInt(names.length)] = Float.NaN;
       predictions[random.nextInt(predictions.length)] = Float.POSITIVE_INFINITY;
       double predictionError = random.nextDouble() * 1e-3;
-      JsonNode json = JSON.readTree(RecordJson.resultBytes(record(names, errors, attribution, predictions, predictionError)));
+      JsonNode json =
+          JSON.readTree(
+              RecordJson.resultBytes(
+                  record(names, errors, attribution, predictions, predictionError)));
 
       for (int f = 0; f < names.length; f++) {
         assertReadsBack(json.get("featureErrors").get(names[f]), errors[f]);
         for (int p = 0; p < 2; p++) {
-          assertReadsBack(json.get("predictions").get(p).get("values").get(names[f]), predictions[p * names.length + f]);
+          assertReadsBack(
+              json.get("predictions").get(p).get("values").get(names[f]),
+              predictions[p * names.length + f]);
         }
       }
       assertThat(json.get("predictionError").doubleValue()).isEqualTo(predictionError);
@@ -146,7 +201,8 @@ class RecordJsonTest {
     JsonNode json =
         JSON.readTree(
             RecordJson.result(
-                record(names, new float[4], new float[] {0.25f, 0.5f, 0.25f, 0f}, new float[4], 0)));
+                record(
+                    names, new float[4], new float[] {0.25f, 0.5f, 0.25f, 0f}, new float[4], 0)));
     List<String> order = new ArrayList<>();
     json.get("attribution").forEach(share -> order.add(share.get("feature").asText()));
     assertThat(order).containsExactly("b", "a", "c", "d");

@@ -50,13 +50,15 @@ class FaultScenariosTest {
       double[] during = scenarios.values(m, mid);
       double[] before = scenarios.values(m, f.start() - 1);
       switch (f.kind()) {
-        case STUCK -> assertThat(scenarios.values(m, f.end() - 1)[c])
-            .isEqualTo(scenarios.values(m, f.start())[c]);
-        case DRIFT -> assertThat(Math.abs(scenarios.values(m, f.end() - 1)[c] - before[c]))
-            .isPositive();
-        case DECORRELATION -> assertThat(during[2])
-            .as("current stays within its normal range %s", f)
-            .isBetween(10 - 2.6, 10 + 2.6);
+        case STUCK ->
+            assertThat(scenarios.values(m, f.end() - 1)[c])
+                .isEqualTo(scenarios.values(m, f.start())[c]);
+        case DRIFT ->
+            assertThat(Math.abs(scenarios.values(m, f.end() - 1)[c] - before[c])).isPositive();
+        case DECORRELATION ->
+            assertThat(during[2])
+                .as("current stays within its normal range %s", f)
+                .isBetween(10 - 2.6, 10 + 2.6);
         default -> assertThat(during).hasSize(4);
       }
     }

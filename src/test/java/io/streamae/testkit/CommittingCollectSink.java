@@ -23,6 +23,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  */
 public final class CommittingCollectSink<T> implements Sink<T>, SupportsCommitter<String> {
   private static final Map<String, List<String>> COMMITTED = new ConcurrentHashMap<>();
+
   /** Ids of committed batches: Flink may commit a restored committable again after a failure. */
   private static final java.util.Set<String> COMMITTED_IDS = ConcurrentHashMap.newKeySet();
 

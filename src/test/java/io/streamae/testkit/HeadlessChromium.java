@@ -27,8 +27,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * }</pre>
  */
 public final class HeadlessChromium implements AutoCloseable {
-  public static final Path BROWSER = Path.of(System.getProperty("streamae.chromium", "/usr/bin/chromium"));
-  public static final Path DRIVER = Path.of(System.getProperty("streamae.chromedriver", "/usr/bin/chromedriver"));
+  public static final Path BROWSER =
+      Path.of(System.getProperty("streamae.chromium", "/usr/bin/chromium"));
+  public static final Path DRIVER =
+      Path.of(System.getProperty("streamae.chromedriver", "/usr/bin/chromedriver"));
 
   private final ChromeDriver driver;
   private final Path profile;
@@ -41,10 +43,11 @@ public final class HeadlessChromium implements AutoCloseable {
   public static HeadlessChromium start(int width, int height) throws IOException {
     for (Path required : new Path[] {BROWSER, DRIVER}) {
       if (!Files.isExecutable(required)) {
-        throw new IllegalStateException(String.format(
-            "%s is missing: the browser tests need Chromium and its driver"
-                + " (apt-get update && apt-get install -y chromium chromium-driver; .ci/run does this)",
-            required));
+        throw new IllegalStateException(
+            String.format(
+                "%s is missing: the browser tests need Chromium and its driver"
+                    + " (apt-get update && apt-get install -y chromium chromium-driver; .ci/run does this)",
+                required));
       }
     }
     Path profile = Files.createTempDirectory("streamae-chromium-");

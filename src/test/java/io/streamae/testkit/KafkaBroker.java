@@ -169,8 +169,14 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
   /** False also while the broker's metadata does not know the new topic yet. */
   private boolean everyPartitionHasALeader(String topic) throws Exception {
     try {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-          .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         return false;

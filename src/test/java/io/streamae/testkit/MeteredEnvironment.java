@@ -29,7 +29,8 @@ public final class MeteredEnvironment {
                     metrics.put(group.getLogicalScope(text -> text, '.') + "." + name, metric))
             .build();
     TaskMetricGroup taskMetrics =
-        TaskManagerMetricGroup.createTaskManagerMetricGroup(registry, "localhost", ResourceID.generate())
+        TaskManagerMetricGroup.createTaskManagerMetricGroup(
+                registry, "localhost", ResourceID.generate())
             .addJob(new JobID(), "anomaly-detection")
             .addTask(ExecutionAttemptID.randomId(), task);
     return new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();

@@ -530,8 +530,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * The job's exception history: one line per failure (an empty list for a job that never failed
-   * or restarted).
+   * The job's exception history: one line per failure (an empty list for a job that never failed or
+   * restarted).
    */
   public List<String> jobExceptions(String jobId) throws IOException, InterruptedException {
     List<String> failures = new ArrayList<>();
@@ -672,8 +672,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          String.format(
-              "Flink distribution jars missing from the test classpath: %s", missing));
+          String.format("Flink distribution jars missing from the test classpath: %s", missing));
     }
     return String.join(File.pathSeparator, jars);
   }

@@ -3,8 +3,8 @@ package io.streamae.testkit;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
-import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.HistoryData;
+import io.streamae.model.io.ModelBundle;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
 import java.util.LinkedHashMap;
@@ -32,13 +32,16 @@ public final class TestModels {
       }
       series.put(sensors.get(s), new HistoryData.Series(ts, values));
     }
-    return new HistoryData(List.of("temp", "current"), series, (long) rows * sensors.size(), List.of(), 0, "sine");
+    return new HistoryData(
+        List.of("temp", "current"), series, (long) rows * sensors.size(), List.of(), 0, "sine");
   }
 
   public static float[] sineValues(int sensor, int step) {
     double phase = 2 * Math.PI * step / 24.0 + sensor;
     double noise = Math.sin(step * 12.9898 + sensor * 78.233) * 0.02;
-    return new float[] {(float) (50 + 5 * Math.sin(phase) + noise), (float) (10 + 2 * Math.cos(phase) - noise)};
+    return new float[] {
+      (float) (50 + 5 * Math.sin(phase) + noise), (float) (10 + 2 * Math.cos(phase) - noise)
+    };
   }
 
   /** A composite LSTM over windows of {@code timesteps} of the sine history, trained briefly. */
@@ -50,14 +53,23 @@ public final class TestModels {
    * Like {@link #sineBundle(int, int)} with {@code hidden} cells and the given id and version: two
    * versions of one model id trained for different epochs have different error scales.
    */
-  public static ModelBundle sineBundle(int timesteps, int epochs, int hidden, String modelId, String version) {
+  public static ModelBundle sineBundle(
+      int timesteps, int epochs, int hidden, String modelId, String version) {
     HistoryData history = sineHistory(List.of("s-1", "s-2"), 400);
     AutoencoderSpec spec =
-        AutoencoderSpec.lstm(timesteps, 2, 1, List.of(hidden), CellActivation.TANH, ModelMode.COMPOSITE);
+        AutoencoderSpec.lstm(
+            timesteps, 2, 1, List.of(hidden), CellActivation.TANH, ModelMode.COMPOSITE);
     TrainingOptions options =
-        TrainingOptions.builder().epochs(epochs).batchSize(32).seed(11).validationFraction(0.2).learningRate(0.01).build();
+        TrainingOptions.builder()
+            .epochs(epochs)
+            .batchSize(32)
+            .seed(11)
+            .validationFraction(0.2)
+            .learningRate(0.01)
+            .build();
     return TrainingRunner.train(
-            new TrainingRunner.Request(history, "sine", spec, options, "percentile", 99.0, modelId, version))
+            new TrainingRunner.Request(
+                history, "sine", spec, options, "percentile", 99.0, modelId, version))
         .bundle();
   }
 }

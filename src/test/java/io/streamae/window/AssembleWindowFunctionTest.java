@@ -27,8 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link AssembleWindowFunction} in a keyed operator harness: readings go in with their event
- * time, watermarks trail the newest reading by {@link #OUT_OF_ORDERNESS} as the job's bounded
+ * {@link AssembleWindowFunction} in a keyed operator harness: readings go in with their event time,
+ * watermarks trail the newest reading by {@link #OUT_OF_ORDERNESS} as the job's bounded
  * out-of-orderness strategy does, and windows, late readings, timers and metrics come out.
  */
 class AssembleWindowFunctionTest {
@@ -190,7 +190,8 @@ class AssembleWindowFunctionTest {
     stage.send(other);
     stage.endOfInput();
 
-    assertThat(stage.conflicts()).containsExactly(new ConflictingReading(other, "kafka:readings/1@7"));
+    assertThat(stage.conflicts())
+        .containsExactly(new ConflictingReading(other, "kafka:readings/1@7"));
     assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2));
     assertThat(stage.counter("conflictingReadings")).isEqualTo(1);
   }
@@ -267,8 +268,7 @@ class AssembleWindowFunctionTest {
     assertThat(stage.windows()).as("still within the bound").isEmpty();
     stage.advanceProcessingTime(Duration.ofSeconds(1));
 
-    assertThat(stage.windows())
-        .containsExactly(PUMP_7.window(0, 1, 2).withReleasedByTimeout());
+    assertThat(stage.windows()).containsExactly(PUMP_7.window(0, 1, 2).withReleasedByTimeout());
     assertThat(stage.counter("staleReleases")).isEqualTo(3);
     assertThat(stage.processingTimers()).isZero();
     stage.assertEachWindowStampedWithItsLastReading();
@@ -277,8 +277,7 @@ class AssembleWindowFunctionTest {
     stage.endOfInput();
     assertThat(stage.windows())
         .as("the watermark releases what comes next")
-        .containsExactly(
-            PUMP_7.window(0, 1, 2).withReleasedByTimeout(), PUMP_7.window(1, 2, 3));
+        .containsExactly(PUMP_7.window(0, 1, 2).withReleasedByTimeout(), PUMP_7.window(1, 2, 3));
   }
 
   @Test
@@ -540,8 +539,7 @@ class AssembleWindowFunctionTest {
   void keepsStateAndOutputsAsPojosNotKryo() {
     assertThat(TypeInformation.of(WindowState.class)).isInstanceOf(PojoTypeInfo.class);
     assertThat(TypeInformation.of(SensorWindow.class)).isInstanceOf(PojoTypeInfo.class);
-    assertThat(AssembleWindowFunction.LATE_READINGS.getTypeInfo())
-        .isInstanceOf(PojoTypeInfo.class);
+    assertThat(AssembleWindowFunction.LATE_READINGS.getTypeInfo()).isInstanceOf(PojoTypeInfo.class);
     assertThat(AssembleWindowFunction.CONFLICTING_READINGS.getTypeInfo())
         .isInstanceOf(PojoTypeInfo.class);
     assertThat(TypeInformation.of(PendingOrigin.class)).isInstanceOf(PojoTypeInfo.class);
@@ -720,9 +718,9 @@ class AssembleWindowFunctionTest {
   // ---- readings as the parser emits them ----------------------------------------------------
 
   /**
-   * "Sensor pump-7, every minute from T0, these values": minute {@code m} is measured at {@code
-   * T0 + offset + m min} and reads {@code [level + m, 10 * level + m]}, so every window's
-   * expected contents follow from its minutes.
+   * "Sensor pump-7, every minute from T0, these values": minute {@code m} is measured at {@code T0
+   * + offset + m min} and reads {@code [level + m, 10 * level + m]}, so every window's expected
+   * contents follow from its minutes.
    */
   private static final class Readings {
     final String sensorId;

@@ -1,7 +1,7 @@
 package io.streamae.model.inference;
 
-import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.ModelKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +11,12 @@ import java.util.List;
  * plain float arrays.
  *
  * <p>The reference pass ({@link #forward}, implemented in {@link ReferenceForward}) allocates
- * nothing (all scratch space lives in a {@link Workspace} created once per thread) and computes
- * the decoders' input projection once per window instead of once per step, since a repeat vector
- * feeds them the same encoding at every step. LSTM gate layout follows DL4J: columns {@code [g, f,
- * o, i]} of {@code 4H}, where {@code g} (block input) uses the cell activation and the three gates
- * the sigmoid. For LSTM models the constructor also lays the weights out once for the batched
- * kernels that {@link BatchInference} uses ({@link LstmWeights}, {@link HeadWeights}).
+ * nothing (all scratch space lives in a {@link Workspace} created once per thread) and computes the
+ * decoders' input projection once per window instead of once per step, since a repeat vector feeds
+ * them the same encoding at every step. LSTM gate layout follows DL4J: columns {@code [g, f, o, i]}
+ * of {@code 4H}, where {@code g} (block input) uses the cell activation and the three gates the
+ * sigmoid. For LSTM models the constructor also lays the weights out once for the batched kernels
+ * that {@link BatchInference} uses ({@link LstmWeights}, {@link HeadWeights}).
  */
 public final class AutoencoderNetwork {
   private final AutoencoderSpec spec;
@@ -41,7 +41,8 @@ public final class AutoencoderNetwork {
   public record Lstm(int nIn, int hidden, float[] w, float[] rw, float[] b) {}
 
   /** Fully connected layer {@code y = act(x W + b)}, W {@code [nIn, nOut]} (or transposed). */
-  public record Dense(int nIn, int nOut, float[] w, boolean transposed, float[] b, boolean linear) {}
+  public record Dense(
+      int nIn, int nOut, float[] w, boolean transposed, float[] b, boolean linear) {}
 
   /** A decoder head: its LSTM layers over {@code steps} steps and the time-distributed output. */
   public record Head(int steps, Lstm[] layers, Dense output) {}
@@ -108,7 +109,9 @@ public final class AutoencoderNetwork {
     return parameters;
   }
 
-  /** Names and shapes of the dense autoencoder's parameters, for training code that creates them. */
+  /**
+   * Names and shapes of the dense autoencoder's parameters, for training code that creates them.
+   */
   public static String denseEncoder(int index) {
     return "dense-encoder-" + index;
   }
@@ -157,7 +160,8 @@ public final class AutoencoderNetwork {
       float[] w = p.require(name + "/W", nIn, sizes.get(i)).data();
       encoderWeights.add(w);
       denseLayers.add(
-          new Dense(nIn, sizes.get(i), w, false, p.require(name + "/b", 1, sizes.get(i)).data(), false));
+          new Dense(
+              nIn, sizes.get(i), w, false, p.require(name + "/b", 1, sizes.get(i)).data(), false));
       nIn = sizes.get(i);
     }
     for (int j = 0; j < sizes.size(); j++) {
@@ -169,7 +173,8 @@ public final class AutoencoderNetwork {
       if (spec.tiedWeights()) {
         denseLayers.add(new Dense(nIn, nOut, encoderWeights.get(mirror), true, b, linear));
       } else {
-        denseLayers.add(new Dense(nIn, nOut, p.require(name + "/W", nIn, nOut).data(), false, b, linear));
+        denseLayers.add(
+            new Dense(nIn, nOut, p.require(name + "/W", nIn, nOut).data(), false, b, linear));
       }
       nIn = nOut;
     }

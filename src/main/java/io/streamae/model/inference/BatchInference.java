@@ -43,16 +43,16 @@ import io.streamae.model.definition.ModelKind;
  *
  * Hence {@link ForwardPath#AUTO}: {@link VectorForward} for every batch size when the JVM has the
  * module {@code jdk.incubator.vector} ({@link #vectorKernelAvailable()}): 1.5× {@link
- * SequentialForward} for single windows, 3.5–5× from 16 windows on, 2.4× {@link LanewiseForward}
- * at 256, and a partial batch costs only its windows. Without the module, as before: {@link
+ * SequentialForward} for single windows, 3.5–5× from 16 windows on, 2.4× {@link LanewiseForward} at
+ * 256, and a partial batch costs only its windows. Without the module, as before: {@link
  * SequentialForward} below 64 windows, {@link LanewiseForward} for (nearly) full batches of 64 and
  * more (see {@link #LANEWISE_MIN_LANES}, {@link #LANEWISE_MIN_FILL}), and no class that names a
  * vector type is loaded. One-thread figures move by ±15% between runs on these shared cores; the
- * ratios hold. {@code Nd4jForward} (GEMMs plus ND4J transforms) lost at every batch size: to
- * per-op overhead at small batches (1–47 µs of CPU per op here, about 570 ops per call for config
- * B) and to its element-wise transforms at large ones (sigmoid 3.5–5 ns per value against about 1
- * ns in {@link LstmMath}); it also allocates per call. {@link ForwardPath#AUTO} never picks it; it
- * stays for re-measuring on other hardware ({@code bench --paths ND4J}).
+ * ratios hold. {@code Nd4jForward} (GEMMs plus ND4J transforms) lost at every batch size: to per-op
+ * overhead at small batches (1–47 µs of CPU per op here, about 570 ops per call for config B) and
+ * to its element-wise transforms at large ones (sigmoid 3.5–5 ns per value against about 1 ns in
+ * {@link LstmMath}); it also allocates per call. {@link ForwardPath#AUTO} never picks it; it stays
+ * for re-measuring on other hardware ({@code bench --paths ND4J}).
  *
  * <p><b>Threads.</b> The kernels run in the calling thread only: one compute thread per operator
  * subtask, parallelism comes from Flink. They do not touch ND4J, so OpenMP and BLAS pools stay idle
@@ -84,8 +84,10 @@ public final class BatchInference {
   private final SequentialForward sequential;
   private final LanewiseForward lanewise;
   private final ForwardKernel vector;
+
   /** A kernel from outside the package ({@link #withKernel}), or null. */
   private final ForwardKernel external;
+
   private final int maxBatch;
   private final int lanewiseFrom;
   private final int windowSize;
@@ -163,15 +165,22 @@ public final class BatchInference {
     boolean autoVector = auto && vectorAvailable;
     boolean autoPlain = auto && !vectorAvailable;
     this.workspace =
-        external == null && (path == ForwardPath.REFERENCE || !lstm) ? network.newWorkspace() : null;
+        external == null && (path == ForwardPath.REFERENCE || !lstm)
+            ? network.newWorkspace()
+            : null;
     // The only reference to VectorForward: its class, and with it the vector module, is loaded
     // only when this line runs.
     this.vector =
-        external == null && path == ForwardPath.VECTOR || autoVector ? VectorForward.create(network, maxBatch) : null;
+        external == null && path == ForwardPath.VECTOR || autoVector
+            ? VectorForward.create(network, maxBatch)
+            : null;
     this.sequential =
-        external == null && path == ForwardPath.SEQUENTIAL || autoPlain ? new SequentialForward(network) : null;
+        external == null && path == ForwardPath.SEQUENTIAL || autoPlain
+            ? new SequentialForward(network)
+            : null;
     this.lanewise =
-        external == null && path == ForwardPath.LANEWISE || (autoPlain && maxBatch >= LANEWISE_MIN_LANES)
+        external == null && path == ForwardPath.LANEWISE
+                || (autoPlain && maxBatch >= LANEWISE_MIN_LANES)
             ? new LanewiseForward(network, maxBatch)
             : null;
     this.lanewiseFrom =
@@ -183,11 +192,11 @@ public final class BatchInference {
   }
 
   /**
-   * Whether this JVM can run {@link VectorForward}, the fastest kernel: true when the module
-   * {@code jdk.incubator.vector} is in the boot layer ({@code java --add-modules
-   * jdk.incubator.vector ...}; for Flink, in {@code env.java.opts.taskmanager}). Without it
-   * {@link ForwardPath#AUTO} runs {@link SequentialForward} and {@link LanewiseForward}, and no
-   * class that uses the module is loaded.
+   * Whether this JVM can run {@link VectorForward}, the fastest kernel: true when the module {@code
+   * jdk.incubator.vector} is in the boot layer ({@code java --add-modules jdk.incubator.vector
+   * ...}; for Flink, in {@code env.java.opts.taskmanager}). Without it {@link ForwardPath#AUTO}
+   * runs {@link SequentialForward} and {@link LanewiseForward}, and no class that uses the module
+   * is loaded.
    */
   public static boolean vectorKernelAvailable() {
     return VECTOR_MODULE;

@@ -2,8 +2,8 @@ package io.streamae.model.inference;
 
 /**
  * A forward pass over a batch of windows into caller-owned output arrays; one instance per thread,
- * allocation-free per call. Implemented here by the plain-Java kernels; code outside the
- * package plugs one in with {@link BatchInference#withKernel}.
+ * allocation-free per call. Implemented here by the plain-Java kernels; code outside the package
+ * plugs one in with {@link BatchInference#withKernel}.
  */
 public interface ForwardKernel {
   /**

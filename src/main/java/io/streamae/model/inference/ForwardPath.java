@@ -11,8 +11,8 @@ public enum ForwardPath {
   /** {@link LanewiseForward}: whole batch, one window per SIMD lane. */
   LANEWISE,
   /**
-   * {@link VectorForward}: whole batch on the Vector API, register-blocked; needs the module
-   * {@code jdk.incubator.vector} at run time (see {@link BatchInference#vectorKernelAvailable()}).
+   * {@link VectorForward}: whole batch on the Vector API, register-blocked; needs the module {@code
+   * jdk.incubator.vector} at run time (see {@link BatchInference#vectorKernelAvailable()}).
    */
   VECTOR,
   /**

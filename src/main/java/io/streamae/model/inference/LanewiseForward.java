@@ -10,10 +10,10 @@ import java.util.Arrays;
  *
  * <p>Every call computes all {@code maxBatch} lanes, padding a smaller batch with zero windows. C2
  * shapes a vectorised loop (unrolling, pre- and post-loops) by the trip count it profiled when
- * compiling, and keeps that code: compiled while running 256 lanes, the kernel then ran 32 lanes
- * at a third of the speed it had when compiled at 32; compiled at 1 lane, it ran 256 lanes at a
- * fifth. A fixed trip count per instance keeps the compiled shape right; {@link BatchInference}
- * runs small batches on {@link SequentialForward} instead.
+ * compiling, and keeps that code: compiled while running 256 lanes, the kernel then ran 32 lanes at
+ * a third of the speed it had when compiled at 32; compiled at 1 lane, it ran 256 lanes at a fifth.
+ * A fixed trip count per instance keeps the compiled shape right; {@link BatchInference} runs small
+ * batches on {@link SequentialForward} instead.
  *
  * <p>Every tensor is stored feature-major, one array of {@code maxBatch} lanes per row: the input
  * as {@code x[t][f][window]}, hidden and cell states as {@code h[unit][window]}. Per step, layer

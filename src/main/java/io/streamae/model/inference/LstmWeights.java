@@ -17,9 +17,9 @@ package io.streamae.model.inference;
  * </ul>
  *
  * ({@link VectorForward} packs its own copy, per group of hidden units, when it is created.) Each
- * row is its own array on purpose: C2 (Java 17) vectorises a loop only when every array index
- * in it is the loop variable plus the same loop-invariant term, so kernels index {@code row[j]},
- * never {@code matrix[offset + j]}.
+ * row is its own array on purpose: C2 (Java 17) vectorises a loop only when every array index in it
+ * is the loop variable plus the same loop-invariant term, so kernels index {@code row[j]}, never
+ * {@code matrix[offset + j]}.
  */
 final class LstmWeights {
   final int nIn;

@@ -15,7 +15,8 @@ public record NamedArray(String name, int[] shape, float[] data) {
     for (int d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException(
-            String.format("parameter %s has a negative dimension %s", name, Arrays.toString(shape)));
+            String.format(
+                "parameter %s has a negative dimension %s", name, Arrays.toString(shape)));
       }
       size *= d;
     }

@@ -10,13 +10,13 @@ import java.util.Arrays;
  *
  * <p>Per step and layer: {@code z = b + x W + h RW} as row updates {@code z += x[k] · W[k]} (four
  * rows per pass, fused multiply-adds; one pass over {@code 4H} columns), one sigmoid loop over the
- * gate columns {@code [H, 4H)} (DL4J's order {@code [g | f, o, i]} makes them contiguous), the
- * cell activation over {@code [0, H)}, then the four blocks copied into their own arrays for
- * {@link LstmMath#update} (C2 vectorises a loop only if every array in it is indexed by the bare
- * loop variable, so {@code z[H + j]} next to {@code c[j]} would stay scalar). The first step skips {@code h RW}
- * ({@code h = 0}); a decoder's first layer computes its input projection once per window, since the
- * repeat vector feeds it the same encoding at every step. Stacked layers advance together, step by
- * step, so no sequence is stored.
+ * gate columns {@code [H, 4H)} (DL4J's order {@code [g | f, o, i]} makes them contiguous), the cell
+ * activation over {@code [0, H)}, then the four blocks copied into their own arrays for {@link
+ * LstmMath#update} (C2 vectorises a loop only if every array in it is indexed by the bare loop
+ * variable, so {@code z[H + j]} next to {@code c[j]} would stay scalar). The first step skips
+ * {@code h RW} ({@code h = 0}); a decoder's first layer computes its input projection once per
+ * window, since the repeat vector feeds it the same encoding at every step. Stacked layers advance
+ * together, step by step, so no sequence is stored.
  */
 final class SequentialForward implements ForwardKernel {
   private final AutoencoderSpec spec;

@@ -12,32 +12,32 @@ import jdk.incubator.vector.VectorSpecies;
  * any size.
  *
  * <p><b>Layout.</b> Hidden units form groups of {@link #LANES} (16 with AVX-512), one unit per
- * lane; the weights of a group are packed so that for each input k the four gate vectors (g, f,
- * o, i) lie next to each other ({@link Layer}). Each layer keeps, per window, an input row {@code
- * [x_t | h_{t-1}]}, so that one loop over {@code nIn + H} inputs computes {@code z = b + x W + h
- * RW}. Windows stay window-major, as the caller's {@code [n, T, F]} input is: nothing is
- * transposed, and a call computes only its {@code n} windows.
+ * lane; the weights of a group are packed so that for each input k the four gate vectors (g, f, o,
+ * i) lie next to each other ({@link Layer}). Each layer keeps, per window, an input row {@code [x_t
+ * | h_{t-1}]}, so that one loop over {@code nIn + H} inputs computes {@code z = b + x W + h RW}.
+ * Windows stay window-major, as the caller's {@code [n, T, F]} input is: nothing is transposed, and
+ * a call computes only its {@code n} windows.
  *
- * <p><b>Micro-kernel.</b> Per step, layer and group, four windows at a time: 16 accumulators
- * (four windows × four gates) live in registers while the loop over the inputs loads the four
- * weight vectors once, broadcasts each window's input value, and issues 16 fused multiply-adds
- * ({@link #accumulate4}; two or one window for the rest of a batch). Groups are the outer loop so
- * that a group's weights (18 KB for config B) stay in L1 while all windows pass. The sums then go
- * through the cell (the rational tanh and sigmoid of {@link LstmMath}, vectorised) into {@code c}
- * and the next row's {@code h}. Padding units have zero weights and bias, so their h and c stay 0.
- * As in the other kernels, a decoder's first layer computes the projection of the repeated
- * encoding once per call, first steps skip the recurrent product, and stacked layers advance
- * together. Every block size sums a window's inputs in the same order, so a window's outputs are
- * bit for bit the same in any batch, at any position: a threshold calibrated on batches of 256
- * compares exactly with the error of the same window scored alone.
+ * <p><b>Micro-kernel.</b> Per step, layer and group, four windows at a time: 16 accumulators (four
+ * windows × four gates) live in registers while the loop over the inputs loads the four weight
+ * vectors once, broadcasts each window's input value, and issues 16 fused multiply-adds ({@link
+ * #accumulate4}; two or one window for the rest of a batch). Groups are the outer loop so that a
+ * group's weights (18 KB for config B) stay in L1 while all windows pass. The sums then go through
+ * the cell (the rational tanh and sigmoid of {@link LstmMath}, vectorised) into {@code c} and the
+ * next row's {@code h}. Padding units have zero weights and bias, so their h and c stay 0. As in
+ * the other kernels, a decoder's first layer computes the projection of the repeated encoding once
+ * per call, first steps skip the recurrent product, and stacked layers advance together. Every
+ * block size sums a window's inputs in the same order, so a window's outputs are bit for bit the
+ * same in any batch, at any position: a threshold calibrated on batches of 256 compares exactly
+ * with the error of the same window scored alone.
  *
- * <p><b>Why the code is shaped like this.</b> A vector passed to or returned from a method that
- * C2 did not inline is boxed on the heap, and C2 stops inlining a compilation's own calls once it
- * has grown past a node budget that vector code reaches after a few dozen operations (a first
- * version that passed vectors to small helpers ran at 2,000 windows/s and allocated). So every
- * method here is a leaf for vector values: the micro-kernel, the activation and the cell update
- * exchange their values through a small scratch array ({@link #z}, in L1), and tanh is written
- * out where it is used.
+ * <p><b>Why the code is shaped like this.</b> A vector passed to or returned from a method that C2
+ * did not inline is boxed on the heap, and C2 stops inlining a compilation's own calls once it has
+ * grown past a node budget that vector code reaches after a few dozen operations (a first version
+ * that passed vectors to small helpers ran at 2,000 windows/s and allocated). So every method here
+ * is a leaf for vector values: the micro-kernel, the activation and the cell update exchange their
+ * values through a small scratch array ({@link #z}, in L1), and tanh is written out where it is
+ * used.
  *
  * <p>Only {@link BatchInference} creates it, through {@link #create}, and only when the module is
  * in the boot layer: this is the only class that names a vector type.
@@ -165,8 +165,8 @@ final class VectorForward implements ForwardKernel {
   }
 
   /**
-   * One layer's state for every window: input rows {@code [window][x | h]} (double-buffered: step
-   * t reads x_t and h_{t-1} from {@code cur} and writes h_t to {@code next}) and the cell {@code
+   * One layer's state for every window: input rows {@code [window][x | h]} (double-buffered: step t
+   * reads x_t and h_{t-1} from {@code cur} and writes h_t to {@code next}) and the cell {@code
    * [window][padded]}.
    */
   private static final class State {
@@ -258,11 +258,21 @@ final class VectorForward implements ForwardKernel {
       int wp = u * first.inputs() * 4 * LANES;
       for (int s = 0, m; s < n; s += m) {
         m = blockSize(n - s);
-        accumulate(m, first.weights, wp, encoding, s * last.row + last.nIn, last.row, first.nIn,
-            first.bias, u * 4 * LANES, 0, z);
+        accumulate(
+            m,
+            first.weights,
+            wp,
+            encoding,
+            s * last.row + last.nIn,
+            last.row,
+            first.nIn,
+            first.bias,
+            u * 4 * LANES,
+            0,
+            z);
         for (int r = 0; r < m; r++) {
-          System.arraycopy(z, r * 4 * LANES, projection, (s + r) * stride + u * 4 * LANES,
-              4 * LANES);
+          System.arraycopy(
+              z, r * 4 * LANES, projection, (s + r) * stride + u * 4 * LANES, 4 * LANES);
         }
       }
     }
@@ -296,18 +306,23 @@ final class VectorForward implements ForwardKernel {
         int k = 0;
         for (; k + 3 < hidden; k += 4) {
           int p = k * fp + fb;
-          a0 = FloatVector.fromArray(SPECIES, w, p)
-              .fma(FloatVector.broadcast(SPECIES, rows[off + k]), a0);
-          a1 = FloatVector.fromArray(SPECIES, w, p + fp)
-              .fma(FloatVector.broadcast(SPECIES, rows[off + k + 1]), a1);
-          a2 = FloatVector.fromArray(SPECIES, w, p + 2 * fp)
-              .fma(FloatVector.broadcast(SPECIES, rows[off + k + 2]), a2);
-          a3 = FloatVector.fromArray(SPECIES, w, p + 3 * fp)
-              .fma(FloatVector.broadcast(SPECIES, rows[off + k + 3]), a3);
+          a0 =
+              FloatVector.fromArray(SPECIES, w, p)
+                  .fma(FloatVector.broadcast(SPECIES, rows[off + k]), a0);
+          a1 =
+              FloatVector.fromArray(SPECIES, w, p + fp)
+                  .fma(FloatVector.broadcast(SPECIES, rows[off + k + 1]), a1);
+          a2 =
+              FloatVector.fromArray(SPECIES, w, p + 2 * fp)
+                  .fma(FloatVector.broadcast(SPECIES, rows[off + k + 2]), a2);
+          a3 =
+              FloatVector.fromArray(SPECIES, w, p + 3 * fp)
+                  .fma(FloatVector.broadcast(SPECIES, rows[off + k + 3]), a3);
         }
         for (; k < hidden; k++) {
-          a0 = FloatVector.fromArray(SPECIES, w, k * fp + fb)
-              .fma(FloatVector.broadcast(SPECIES, rows[off + k]), a0);
+          a0 =
+              FloatVector.fromArray(SPECIES, w, k * fp + fb)
+                  .fma(FloatVector.broadcast(SPECIES, rows[off + k]), a0);
         }
         a0.add(a1).add(a2.add(a3)).intoArray(output, fb);
       }
@@ -316,10 +331,10 @@ final class VectorForward implements ForwardKernel {
   }
 
   /**
-   * One step of one layer for windows {@code [0, n)}: reads x_t and h_{t-1} from {@code
-   * state.cur}, writes h_t and swaps. The gate sums start from the bias or, when {@code init} is
-   * given, from {@code init[s · initStride + group · 4 · LANES + q · LANES]}; inputs before {@code
-   * from} are skipped (a decoder's first layer has its input in {@code init}).
+   * One step of one layer for windows {@code [0, n)}: reads x_t and h_{t-1} from {@code state.cur},
+   * writes h_t and swaps. The gate sums start from the bias or, when {@code init} is given, from
+   * {@code init[s · initStride + group · 4 · LANES + q · LANES]}; inputs before {@code from} are
+   * skipped (a decoder's first layer has its input in {@code init}).
    */
   private void step(
       Layer p, State state, float[] init, int initStride, int from, boolean first, int n) {
@@ -333,11 +348,30 @@ final class VectorForward implements ForwardKernel {
       int wp = (u * inputs + from) * 4 * LANES;
       for (int s = 0, m; s < n; s += m) {
         m = blockSize(n - s);
-        accumulate(m, p.weights, wp, rows, s * row + from, row, count, start,
-            s * startStride + u * 4 * LANES, startStride, z);
+        accumulate(
+            m,
+            p.weights,
+            wp,
+            rows,
+            s * row + from,
+            row,
+            count,
+            start,
+            s * startStride + u * 4 * LANES,
+            startStride,
+            z);
         activate(z, m, relu);
-        update(z, m, state.c, s * p.padded + u * LANES, p.padded, state.next,
-            s * row + p.nIn + u * LANES, row, first, relu);
+        update(
+            z,
+            m,
+            state.c,
+            s * p.padded + u * LANES,
+            p.padded,
+            state.next,
+            s * row + p.nIn + u * LANES,
+            row,
+            first,
+            relu);
       }
     }
     state.swap();
@@ -349,8 +383,18 @@ final class VectorForward implements ForwardKernel {
   }
 
   /** {@link #accumulate4}, {@code accumulate2} or {@link #accumulate1} for {@code windows}. */
-  private static void accumulate(int windows, float[] w, int wp, float[] x, int x0, int xStride,
-      int count, float[] init, int i0, int initStride, float[] z) {
+  private static void accumulate(
+      int windows,
+      float[] w,
+      int wp,
+      float[] x,
+      int x0,
+      int xStride,
+      int count,
+      float[] init,
+      int i0,
+      int initStride,
+      float[] z) {
     if (windows == BLOCK) {
       accumulate4(w, wp, x, x0, xStride, count, init, i0, initStride, z);
     } else if (windows == 2) {
@@ -361,13 +405,22 @@ final class VectorForward implements ForwardKernel {
   }
 
   /**
-   * Gate sums of four windows for one group of units, in 16 accumulators: {@code z[r][q] =
-   * init[i0 + r · initStride + q · LANES] + Σ_k w[wp + 4 · LANES · k + q · LANES] · x[x0 + r ·
-   * xStride + k]} for {@code k < count}. Two inputs per pass: eight weight vectors and 32 FMAs per
-   * iteration (about 5% faster than one input per pass, which C2 does not unroll here).
+   * Gate sums of four windows for one group of units, in 16 accumulators: {@code z[r][q] = init[i0
+   * + r · initStride + q · LANES] + Σ_k w[wp + 4 · LANES · k + q · LANES] · x[x0 + r · xStride +
+   * k]} for {@code k < count}. Two inputs per pass: eight weight vectors and 32 FMAs per iteration
+   * (about 5% faster than one input per pass, which C2 does not unroll here).
    */
-  private static void accumulate4(float[] w, int wp, float[] x, int x0, int xStride, int count,
-      float[] init, int i0, int initStride, float[] z) {
+  private static void accumulate4(
+      float[] w,
+      int wp,
+      float[] x,
+      int x0,
+      int xStride,
+      int count,
+      float[] init,
+      int i0,
+      int initStride,
+      float[] z) {
     int i1 = i0 + initStride;
     int i2 = i1 + initStride;
     int i3 = i2 + initStride;
@@ -487,8 +540,17 @@ final class VectorForward implements ForwardKernel {
   }
 
   /** {@link #accumulate4} for two windows. */
-  private static void accumulate2(float[] w, int wp, float[] x, int x0, int xStride, int count,
-      float[] init, int i0, int initStride, float[] z) {
+  private static void accumulate2(
+      float[] w,
+      int wp,
+      float[] x,
+      int x0,
+      int xStride,
+      int count,
+      float[] init,
+      int i0,
+      int initStride,
+      float[] z) {
     int i1 = i0 + initStride;
     FloatVector g0 = FloatVector.fromArray(SPECIES, init, i0);
     FloatVector f0 = FloatVector.fromArray(SPECIES, init, i0 + 1 * LANES);
@@ -558,8 +620,17 @@ final class VectorForward implements ForwardKernel {
   }
 
   /** {@link #accumulate4} for one window. */
-  private static void accumulate1(float[] w, int wp, float[] x, int x0, int xStride, int count,
-      float[] init, int i0, int initStride, float[] z) {
+  private static void accumulate1(
+      float[] w,
+      int wp,
+      float[] x,
+      int x0,
+      int xStride,
+      int count,
+      float[] init,
+      int i0,
+      int initStride,
+      float[] z) {
     FloatVector g = FloatVector.fromArray(SPECIES, init, i0);
     FloatVector f = FloatVector.fromArray(SPECIES, init, i0 + LANES);
     FloatVector o = FloatVector.fromArray(SPECIES, init, i0 + 2 * LANES);
@@ -622,8 +693,17 @@ final class VectorForward implements ForwardKernel {
    * The cell update on activated gates of {@code windows} windows: {@code c = f·c + i·g} (on the
    * first step the previous c is zero), {@code h = o·act(c)}.
    */
-  private static void update(float[] z, int windows, float[] c, int c0, int cStride, float[] h,
-      int h0, int hStride, boolean first, boolean relu) {
+  private static void update(
+      float[] z,
+      int windows,
+      float[] c,
+      int c0,
+      int cStride,
+      float[] h,
+      int h0,
+      int hStride,
+      boolean first,
+      boolean relu) {
     for (int r = 0; r < windows; r++) {
       int at = r * 4 * LANES;
       int co = c0 + r * cStride;

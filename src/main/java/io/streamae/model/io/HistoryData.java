@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sensor history read from a file: rows per sensor in time order, features in {@code
- * featureNames} order, plus the rows that could not be used.
+ * Sensor history read from a file: rows per sensor in time order, features in {@code featureNames}
+ * order, plus the rows that could not be used.
  *
  * @param series per sensor id, in first-seen order
  * @param sha256 checksum of the file, for the bundle's provenance
@@ -54,16 +54,19 @@ public record HistoryData(
   }
 
   /**
-   * @throws io.streamae.model.io.UnusableInputException when no sensor has a whole window of
-   *     {@code timesteps} readings
+   * @throws io.streamae.model.io.UnusableInputException when no sensor has a whole window of {@code
+   *     timesteps} readings
    */
-  public void requireWindow(String file, int timesteps) throws io.streamae.model.io.UnusableInputException {
+  public void requireWindow(String file, int timesteps)
+      throws io.streamae.model.io.UnusableInputException {
     if (longestSeries() < timesteps) {
       throw new io.streamae.model.io.UnusableInputException(
           String.format(
               java.util.Locale.ROOT,
               "%s has at most %d usable readings per sensor, fewer than one window of %d: nothing to score",
-              file, longestSeries(), timesteps));
+              file,
+              longestSeries(),
+              timesteps));
     }
   }
 

@@ -96,7 +96,8 @@ public final class HistoryReader {
 
   private Collector readCsv(String text, Path file) throws IOException {
     CSVFormat format =
-        CSVFormat.DEFAULT.builder()
+        CSVFormat.DEFAULT
+            .builder()
             .setDelimiter(separator)
             .setHeader()
             .setSkipHeaderRecord(true)
@@ -105,16 +106,21 @@ public final class HistoryReader {
             .build();
     try (CSVParser parser = CSVParser.parse(new StringReader(text), format)) {
       List<String> header = parser.getHeaderNames();
-      String ts = timestampColumn != null ? timestampColumn : firstPresent(header, "timestamp", "ts", "time");
+      String ts =
+          timestampColumn != null
+              ? timestampColumn
+              : firstPresent(header, "timestamp", "ts", "time");
       if (ts == null || !header.contains(ts)) {
         throw new IOException(
             String.format(
                 "%s: no timestamp column %s in header %s",
                 file, ts == null ? "(timestamp, ts or time)" : "'" + ts + "'", header));
       }
-      String sensor = sensorColumn != null ? sensorColumn : (header.contains("sensorId") ? "sensorId" : null);
+      String sensor =
+          sensorColumn != null ? sensorColumn : (header.contains("sensorId") ? "sensorId" : null);
       if (sensor != null && !header.contains(sensor)) {
-        throw new IOException(String.format("%s: no sensor column '%s' in header %s", file, sensor, header));
+        throw new IOException(
+            String.format("%s: no sensor column '%s' in header %s", file, sensor, header));
       }
       List<String> features = new ArrayList<>();
       if (featureColumns.isEmpty()) {
@@ -126,7 +132,8 @@ public final class HistoryReader {
       } else {
         for (String f : featureColumns) {
           if (!header.contains(f)) {
-            throw new IOException(String.format("%s: no feature column '%s' in header %s", file, f, header));
+            throw new IOException(
+                String.format("%s: no feature column '%s' in header %s", file, f, header));
           }
           features.add(f);
         }
@@ -149,7 +156,8 @@ public final class HistoryReader {
         }
         long line = parser.getCurrentLineNumber();
         if (!record.isConsistent()) {
-          collector.bad(line, String.format("%s fields, header has %s", record.size(), header.size()));
+          collector.bad(
+              line, String.format("%s fields, header has %s", record.size(), header.size()));
           continue;
         }
         Long time = parseTime(record.get(ts));
@@ -207,7 +215,9 @@ public final class HistoryReader {
         }
         JsonNode tsNode = node.path("ts");
         Long time =
-            tsNode.isIntegralNumber() ? Long.valueOf(tsNode.asLong()) : parseTime(tsNode.asText(null));
+            tsNode.isIntegralNumber()
+                ? Long.valueOf(tsNode.asLong())
+                : parseTime(tsNode.asText(null));
         if (time == null) {
           collector.bad(line, "missing or unreadable ts");
           continue;
@@ -222,7 +232,10 @@ public final class HistoryReader {
         }
         for (int f = 0; f < features.size() && problem == null; f++) {
           JsonNode v = values.isObject() ? values.get(features.get(f)) : values.get(f);
-          problem = v == null ? "missing feature " + features.get(f) : jsonValue(v, features.get(f), out, f);
+          problem =
+              v == null
+                  ? "missing feature " + features.get(f)
+                  : jsonValue(v, features.get(f), out, f);
         }
         if (problem != null) {
           collector.bad(line, problem);
@@ -354,7 +367,9 @@ public final class HistoryReader {
         List<Row> kept = new ArrayList<>(list.size());
         for (Row r : list) {
           if (!kept.isEmpty() && kept.get(kept.size() - 1).time() == r.time()) {
-            bad(r.line(), String.format("duplicate timestamp %s for sensor %s", r.time(), e.getKey()));
+            bad(
+                r.line(),
+                String.format("duplicate timestamp %s for sensor %s", r.time(), e.getKey()));
           } else {
             kept.add(r);
           }
@@ -373,7 +388,11 @@ public final class HistoryReader {
         throw new UnusableInputException(
             String.format(
                 "%s has no usable rows (%s bad rows%s)",
-                file, badCount, bad.isEmpty() ? "" : ", first: line " + bad.get(0).line() + ": " + bad.get(0).reason()));
+                file,
+                badCount,
+                bad.isEmpty()
+                    ? ""
+                    : ", first: line " + bad.get(0).line() + ": " + bad.get(0).reason()));
       }
       return new HistoryData(features, series, usable, List.copyOf(bad), badCount, sha256);
     }

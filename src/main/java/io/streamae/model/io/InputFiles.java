@@ -13,8 +13,8 @@ public final class InputFiles {
   private InputFiles() {}
 
   /**
-   * @throws IOException "history file x.csv does not exist", "… is a directory, not a file", "…
-   *     is not readable"
+   * @throws IOException "history file x.csv does not exist", "… is a directory, not a file", "… is
+   *     not readable"
    */
   public static Path requireFile(Path path, String what) throws IOException {
     if (!Files.exists(path)) {
@@ -32,7 +32,9 @@ public final class InputFiles {
     return path;
   }
 
-  /** @throws IOException "… does not exist", "… is a file, not a directory", "… is not readable" */
+  /**
+   * @throws IOException "… does not exist", "… is a file, not a directory", "… is not readable"
+   */
   public static Path requireDirectory(Path path, String what) throws IOException {
     if (!Files.exists(path)) {
       throw new IOException(String.format("%s %s does not exist", what, path));

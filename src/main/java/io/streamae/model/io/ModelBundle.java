@@ -32,8 +32,8 @@ import java.util.zip.ZipOutputStream;
  * parameters.bin} (raw little-endian float32 arrays, indexed and checksummed in the metadata).
  *
  * <p>The format is data only: no Java serialization and no DL4J model zip, whose Java-object
- * entries are a known remote-code-execution path. The reader accepts exactly the two entries
- * above and verifies format version, checksum and every array shape before returning.
+ * entries are a known remote-code-execution path. The reader accepts exactly the two entries above
+ * and verifies format version, checksum and every array shape before returning.
  */
 public final class ModelBundle {
   public static final int FORMAT_VERSION = 1;
@@ -121,7 +121,8 @@ public final class ModelBundle {
     }
     try {
       // Temporary files are private to the owner; a bundle is meant to be shared and deployed.
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system: keep its defaults
     }
@@ -169,27 +170,34 @@ public final class ModelBundle {
     } catch (java.io.EOFException e) {
       // A truncated entry: the inflater runs out of input ("Unexpected end of ZLIB input stream").
       throw new BundleFormatException(
-          String.format("model bundle %s is truncated (%s): copy it again", name, e.getMessage()), e);
+          String.format("model bundle %s is truncated (%s): copy it again", name, e.getMessage()),
+          e);
     } catch (BundleFormatException e) {
       throw e;
     } catch (IOException e) {
-      throw new IOException(String.format("cannot read model bundle %s: %s", name, e.getMessage()), e);
+      throw new IOException(
+          String.format("cannot read model bundle %s: %s", name, e.getMessage()), e);
     }
     if (entries == 0) {
-      throw new BundleFormatException(String.format("model bundle %s is not a zip file or is empty", name));
+      throw new BundleFormatException(
+          String.format("model bundle %s is not a zip file or is empty", name));
     }
     if (metadataBytes == null) {
-      throw new BundleFormatException(String.format("model bundle %s is missing entry %s", name, METADATA_ENTRY));
+      throw new BundleFormatException(
+          String.format("model bundle %s is missing entry %s", name, METADATA_ENTRY));
     }
     if (parameterBytes == null) {
-      throw new BundleFormatException(String.format("model bundle %s is missing entry %s", name, PARAMETERS_ENTRY));
+      throw new BundleFormatException(
+          String.format("model bundle %s is missing entry %s", name, PARAMETERS_ENTRY));
     }
     int version;
     try {
       version = JSON.readTree(metadataBytes).path("formatVersion").asInt(-1);
     } catch (IOException e) {
       throw new BundleFormatException(
-          String.format("model bundle %s: %s is not valid JSON: %s", name, METADATA_ENTRY, e.getMessage()), e);
+          String.format(
+              "model bundle %s: %s is not valid JSON: %s", name, METADATA_ENTRY, e.getMessage()),
+          e);
     }
     if (version != FORMAT_VERSION) {
       throw new BundleFormatException(
@@ -202,12 +210,14 @@ public final class ModelBundle {
       metadata = JSON.readValue(metadataBytes, ModelMetadata.class);
     } catch (IOException e) {
       throw new BundleFormatException(
-          String.format("model bundle %s: invalid %s: %s", name, METADATA_ENTRY, e.getMessage()), e);
+          String.format("model bundle %s: invalid %s: %s", name, METADATA_ENTRY, e.getMessage()),
+          e);
     }
     try {
       check(metadata);
     } catch (IllegalArgumentException e) {
-      throw new BundleFormatException(String.format("model bundle %s: %s", name, e.getMessage()), e);
+      throw new BundleFormatException(
+          String.format("model bundle %s: %s", name, e.getMessage()), e);
     }
     String actual = sha256(parameterBytes);
     if (!actual.equals(metadata.parameters().sha256())) {
@@ -220,7 +230,8 @@ public final class ModelBundle {
       ParameterSet parameters = decode(parameterBytes, metadata.parameters().arrays());
       return new ModelBundle(metadata, AutoencoderNetwork.of(metadata.architecture(), parameters));
     } catch (IllegalArgumentException e) {
-      throw new BundleFormatException(String.format("model bundle %s: %s", name, e.getMessage()), e);
+      throw new BundleFormatException(
+          String.format("model bundle %s: %s", name, e.getMessage()), e);
     }
   }
 
@@ -248,7 +259,8 @@ public final class ModelBundle {
     }
   }
 
-  private static byte[] readEntry(ZipInputStream zip, String bundle, String entry) throws IOException {
+  private static byte[] readEntry(ZipInputStream zip, String bundle, String entry)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 * 1024];
     long total = 0;
@@ -257,7 +269,9 @@ public final class ModelBundle {
       total += n;
       if (total > MAX_ENTRY_BYTES) {
         throw new BundleFormatException(
-            String.format("model bundle %s: entry %s is larger than %s bytes", bundle, entry, MAX_ENTRY_BYTES));
+            String.format(
+                "model bundle %s: entry %s is larger than %s bytes",
+                bundle, entry, MAX_ENTRY_BYTES));
       }
       out.write(buffer, 0, n);
     }
@@ -266,7 +280,8 @@ public final class ModelBundle {
 
   static byte[] encode(ParameterSet parameters) {
     long count = parameters.parameterCount();
-    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(count * 4)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(Math.toIntExact(count * 4)).order(ByteOrder.LITTLE_ENDIAN);
     for (NamedArray a : parameters.arrays()) {
       buffer.asFloatBuffer().put(a.data());
       buffer.position(buffer.position() + a.data().length * 4);

@@ -37,7 +37,11 @@ public record ModelMetadata(
    * @param errorKind {@code reconstruction} or {@code prediction}: which error the threshold is for
    */
   public record Calibration(
-      String method, double parameter, String errorKind, double threshold, ErrorSummary validation) {}
+      String method,
+      double parameter,
+      String errorKind,
+      double threshold,
+      ErrorSummary validation) {}
 
   /** Summary of an error distribution. */
   public record ErrorSummary(

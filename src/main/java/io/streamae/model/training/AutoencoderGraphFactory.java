@@ -34,8 +34,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * <p>The graph follows the Keras composite example: encoder LSTM layers (the last keeps only its
  * final hidden state), then per head a repeat vector, decoder LSTM layers in mirrored order and a
  * time-distributed dense output. Layer names are stable because model bundles store parameters
- * under them: {@code encoder-<i>}, {@code <head>-lstm-<i>}, {@code <head>-output} with head
- * {@code reconstruction} or {@code prediction}.
+ * under them: {@code encoder-<i>}, {@code <head>-lstm-<i>}, {@code <head>-output} with head {@code
+ * reconstruction} or {@code prediction}.
  */
 public final class AutoencoderGraphFactory {
   private AutoencoderGraphFactory() {}
@@ -51,14 +51,17 @@ public final class AutoencoderGraphFactory {
   /**
    * Creates and initialises the graph.
    *
-   * @param headWeights loss weight per head, in {@link io.streamae.model.definition.LayerNames#heads(AutoencoderSpec)} order
+   * @param headWeights loss weight per head, in {@link
+   *     io.streamae.model.definition.LayerNames#heads(AutoencoderSpec)} order
    */
   public static ComputationGraph create(
       AutoencoderSpec spec, long seed, Optimizer optimizer, double[] headWeights) {
     if (spec.kind() != ModelKind.LSTM) {
-      throw new IllegalArgumentException("graph factory builds LSTM autoencoders, not " + spec.kind());
+      throw new IllegalArgumentException(
+          "graph factory builds LSTM autoencoders, not " + spec.kind());
     }
-    Activation activation = spec.activation() == CellActivation.RELU ? Activation.RELU : Activation.TANH;
+    Activation activation =
+        spec.activation() == CellActivation.RELU ? Activation.RELU : Activation.TANH;
     ComputationGraphConfiguration.GraphBuilder graph =
         new NeuralNetConfiguration.Builder()
             .seed(seed)

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class AutoencoderTrainer {
   private AutoencoderTrainer() {}
 
-  public static TrainingResult train(AutoencoderSpec spec, TrainingData data, TrainingOptions options) {
+  public static TrainingResult train(
+      AutoencoderSpec spec, TrainingData data, TrainingOptions options) {
     if (data.timesteps() != spec.timesteps() || data.features() != spec.features()) {
       throw new IllegalArgumentException(
           String.format(
@@ -79,10 +80,13 @@ public final class AutoencoderTrainer {
         corrupt(inputs, n * window, options, random);
         lossSum += network.fit(inputs, targets, futures, n) * n;
         windowsSeen += n;
-        options.listener().onStep(epoch, options.epochs(), start + n, training, lossSum / (start + n));
+        options
+            .listener()
+            .onStep(epoch, options.epochs(), start + n, training, lossSum / (start + n));
       }
       double trainLoss = lossSum / training;
-      double validationLoss = validation > 0 ? validationLoss(network, data, training, batchSize) : Double.NaN;
+      double validationLoss =
+          validation > 0 ? validationLoss(network, data, training, batchSize) : Double.NaN;
 
       double seconds = (System.nanoTime() - started) / 1e9;
       double perEpoch = seconds / epoch;
@@ -114,7 +118,11 @@ public final class AutoencoderTrainer {
     }
     ParameterSet parameters = network.parameters();
     return new TrainingResult(
-        AutoencoderNetwork.of(spec, parameters), List.copyOf(history), bestEpoch, training, validation);
+        AutoencoderNetwork.of(spec, parameters),
+        List.copyOf(history),
+        bestEpoch,
+        training,
+        validation);
   }
 
   private static double validationLoss(

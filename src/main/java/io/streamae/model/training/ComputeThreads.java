@@ -5,13 +5,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Native compute threads of ND4J: one per calling thread.
  *
- * <p>The scoring kernels ({@code SequentialForward}, {@code LanewiseForward}, {@code
- * VectorForward} in {@code model.inference}) are plain Java and
- * run only in the thread that calls them: one compute thread per operator subtask, parallelism
- * comes from Flink. ND4J, used for training, model loading and the comparison path {@link
- * Nd4jForward}, starts an OpenMP pool and a BLAS pool sized to the machine; on a TaskManager with
- * several slots those pools oversubscribe the cores (on 2 shared cores, {@code OMP_NUM_THREADS=1}
- * was 1.5–4× faster). Two settings together keep ND4J to the calling thread:
+ * <p>The scoring kernels ({@code SequentialForward}, {@code LanewiseForward}, {@code VectorForward}
+ * in {@code model.inference}) are plain Java and run only in the thread that calls them: one
+ * compute thread per operator subtask, parallelism comes from Flink. ND4J, used for training, model
+ * loading and the comparison path {@link Nd4jForward}, starts an OpenMP pool and a BLAS pool sized
+ * to the machine; on a TaskManager with several slots those pools oversubscribe the cores (on 2
+ * shared cores, {@code OMP_NUM_THREADS=1} was 1.5–4× faster). Two settings together keep ND4J to
+ * the calling thread:
  *
  * <ul>
  *   <li>the environment variable {@code OMP_NUM_THREADS=1} for the TaskManager process, read by

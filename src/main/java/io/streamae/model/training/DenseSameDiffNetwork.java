@@ -60,7 +60,10 @@ final class DenseSameDiffNetwork implements TrainableNetwork {
       SDVariable b = bias(name + "/b", nOut);
       SDVariable product =
           spec.tiedWeights()
-              ? x.mmul(name + "/tied", encoderWeights.get(mirror), MMulTranspose.builder().transposeB(true).build())
+              ? x.mmul(
+                  name + "/tied",
+                  encoderWeights.get(mirror),
+                  MMulTranspose.builder().transposeB(true).build())
               : x.mmul(weight(name + "/W", nIn, nOut));
       x = product.add(b);
       if (j < sizes.size() - 1) {

@@ -1,7 +1,7 @@
 package io.streamae.model.training;
 
-import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.inference.NamedArray;
 import io.streamae.model.inference.ParameterSet;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.streamae.model.training;
 
-import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.inference.ParameterSet;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -118,8 +118,8 @@ public final class Nd4jForward implements ForwardKernel {
   }
 
   /**
-   * A {@link BatchInference} that runs this kernel, for {@code bench --paths ND4J} and the
-   * equality tests; scoring never does.
+   * A {@link BatchInference} that runs this kernel, for {@code bench --paths ND4J} and the equality
+   * tests; scoring never does.
    */
   public static BatchInference batchInference(AutoencoderNetwork network, int maxBatch) {
     return BatchInference.withKernel(

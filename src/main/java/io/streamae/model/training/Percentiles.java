@@ -1,9 +1,9 @@
 package io.streamae.model.training;
 
 /**
- * Percentiles of sorted samples, one definition for the whole project: linear interpolation
- * between the closest ranks, as NumPy's default ({@code rank = p/100 · (n − 1)}). Used for the
- * error threshold and summary of a trained model and for the benchmarks' latency percentiles.
+ * Percentiles of sorted samples, one definition for the whole project: linear interpolation between
+ * the closest ranks, as NumPy's default ({@code rank = p/100 · (n − 1)}). Used for the error
+ * threshold and summary of a trained model and for the benchmarks' latency percentiles.
  */
 public final class Percentiles {
   private Percentiles() {}

@@ -21,7 +21,8 @@ public final class ReferenceExamples {
   private ReferenceExamples() {}
 
   /** Output of one variant; arrays are empty for a head the variant does not have. */
-  public record Result(ModelMode mode, float[] reconstruction, float[] prediction, double seconds) {}
+  public record Result(
+      ModelMode mode, float[] reconstruction, float[] prediction, double seconds) {}
 
   public static float[] shifted() {
     float[] out = new float[SEQUENCE.length - 1];
@@ -41,11 +42,18 @@ public final class ReferenceExamples {
   public static Result run(ModelMode mode, CellActivation activation, long seed, int epochs) {
     int steps = SEQUENCE.length;
     int horizon = mode.predicts() ? steps - 1 : 0;
-    AutoencoderSpec spec = AutoencoderSpec.lstm(steps, 1, horizon, List.of(UNITS), activation, mode);
+    AutoencoderSpec spec =
+        AutoencoderSpec.lstm(steps, 1, horizon, List.of(UNITS), activation, mode);
     TrainingData data =
-        new TrainingData(1, steps, 1, horizon, SEQUENCE.clone(), mode.predicts() ? shifted() : new float[0]);
+        new TrainingData(
+            1, steps, 1, horizon, SEQUENCE.clone(), mode.predicts() ? shifted() : new float[0]);
     TrainingOptions options =
-        TrainingOptions.builder().epochs(epochs).batchSize(1).seed(seed).validationFraction(0).build();
+        TrainingOptions.builder()
+            .epochs(epochs)
+            .batchSize(1)
+            .seed(seed)
+            .validationFraction(0)
+            .build();
     long start = System.nanoTime();
     TrainingResult trained = AutoencoderTrainer.train(spec, data, options);
     double seconds = (System.nanoTime() - start) / 1e9;

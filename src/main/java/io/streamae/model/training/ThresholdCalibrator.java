@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Turns the error distribution of held-out windows into an anomaly threshold: either a
- * percentile of the errors or {@code mean + k·σ}.
+ * Turns the error distribution of held-out windows into an anomaly threshold: either a percentile
+ * of the errors or {@code mean + k·σ}.
  */
 public final class ThresholdCalibrator {
   public static final String PERCENTILE = "percentile";
@@ -18,7 +18,8 @@ public final class ThresholdCalibrator {
   /**
    * @param method {@link #PERCENTILE} (parameter in (0, 100]) or {@link #SIGMA} (parameter k >= 0)
    */
-  public static Calibration calibrate(String method, double parameter, String errorKind, double[] errors) {
+  public static Calibration calibrate(
+      String method, double parameter, String errorKind, double[] errors) {
     if (errors.length == 0) {
       throw new IllegalArgumentException("cannot calibrate a threshold on no windows");
     }
@@ -35,13 +36,15 @@ public final class ThresholdCalibrator {
       }
       case SIGMA -> {
         if (!(parameter >= 0)) {
-          throw new IllegalArgumentException(String.format("k of mean + k·σ must be >= 0, was %s", parameter));
+          throw new IllegalArgumentException(
+              String.format("k of mean + k·σ must be >= 0, was %s", parameter));
         }
         threshold = summary.mean() + parameter * summary.std();
       }
       default ->
           throw new IllegalArgumentException(
-              String.format("unknown calibration method '%s'; expected percentile or sigma", method));
+              String.format(
+                  "unknown calibration method '%s'; expected percentile or sigma", method));
     }
     // A perfect fit on training data would give a zero threshold and flag every window.
     threshold = Math.max(threshold, 1e-9);
@@ -53,7 +56,13 @@ public final class ThresholdCalibrator {
     double mean = Arrays.stream(s).average().orElse(0);
     double var = Arrays.stream(s).map(e -> (e - mean) * (e - mean)).sum() / s.length;
     return new ErrorSummary(
-        s.length, mean, Math.sqrt(var), Percentiles.ofSorted(s, 50), Percentiles.ofSorted(s, 90), Percentiles.ofSorted(s, 99), s[s.length - 1]);
+        s.length,
+        mean,
+        Math.sqrt(var),
+        Percentiles.ofSorted(s, 50),
+        Percentiles.ofSorted(s, 90),
+        Percentiles.ofSorted(s, 99),
+        s[s.length - 1]);
   }
 
   private static double[] sorted(double[] values) {

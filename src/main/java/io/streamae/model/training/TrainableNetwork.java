@@ -5,8 +5,8 @@ import io.streamae.model.inference.ParameterSet;
 /**
  * A network the trainer can step: one per model kind, each on an ND4J training engine.
  *
- * <p>Arrays are row-major: inputs {@code [b, timesteps, features]}, reconstruction targets the
- * same shape, futures {@code [b, horizon, features]}.
+ * <p>Arrays are row-major: inputs {@code [b, timesteps, features]}, reconstruction targets the same
+ * shape, futures {@code [b, horizon, features]}.
  */
 interface TrainableNetwork {
   /** One optimiser step; returns the batch loss before the update. */

@@ -7,7 +7,8 @@ package io.streamae.model.training;
  * @param futures {@code [count, horizon, features]}: the steps that follow each window, the
  *     prediction head's target (empty when the model does not predict)
  */
-public record TrainingData(int count, int timesteps, int features, int horizon, float[] windows, float[] futures) {
+public record TrainingData(
+    int count, int timesteps, int features, int horizon, float[] windows, float[] futures) {
   public TrainingData {
     if (count < 1) {
       throw new IllegalArgumentException("no training windows");

@@ -55,7 +55,8 @@ public record TrainingOptions(
     }
 
     public Builder learningRate(double value) {
-      this.optimizer = new Optimizer(value, optimizer.beta1(), optimizer.beta2(), optimizer.epsilon());
+      this.optimizer =
+          new Optimizer(value, optimizer.beta1(), optimizer.beta2(), optimizer.epsilon());
       return this;
     }
 
@@ -112,9 +113,14 @@ public record TrainingOptions(
           validationFraction >= 0 && validationFraction < 1,
           "validation fraction must be in [0, 1), was %s",
           validationFraction);
-      check(earlyStoppingPatience >= 0, "early stopping patience must be >= 0, was %s", earlyStoppingPatience);
       check(
-          reconstructionWeight >= 0 && predictionWeight >= 0 && reconstructionWeight + predictionWeight > 0,
+          earlyStoppingPatience >= 0,
+          "early stopping patience must be >= 0, was %s",
+          earlyStoppingPatience);
+      check(
+          reconstructionWeight >= 0
+              && predictionWeight >= 0
+              && reconstructionWeight + predictionWeight > 0,
           "head weights must be >= 0 and not both 0, were %s and %s",
           reconstructionWeight,
           predictionWeight);
@@ -123,7 +129,10 @@ public record TrainingOptions(
           maskProbability >= 0 && maskProbability < 1,
           "mask probability must be in [0, 1), was %s",
           maskProbability);
-      check(optimizer.learningRate() > 0, "learning rate must be > 0, was %s", optimizer.learningRate());
+      check(
+          optimizer.learningRate() > 0,
+          "learning rate must be > 0, was %s",
+          optimizer.learningRate());
       return new TrainingOptions(
           optimizer,
           epochs,

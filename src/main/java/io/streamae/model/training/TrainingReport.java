@@ -13,9 +13,9 @@ import java.util.Locale;
 
 /**
  * A self-contained HTML training report: the bundle's metadata, loss curves per epoch, the
- * histogram of held-out window errors with the calibrated threshold, the mean error of each
- * feature and one held-out window (the one of median error) with its reconstruction and
- * prediction, drawn as inline SVG with labelled axes (no scripts, no external files).
+ * histogram of held-out window errors with the calibrated threshold, the mean error of each feature
+ * and one held-out window (the one of median error) with its reconstruction and prediction, drawn
+ * as inline SVG with labelled axes (no scripts, no external files).
  *
  * <p>Every error and loss is the same unit: mean squared error per value in z-score units (the
  * features normalised by the bundle's mean and standard deviation), so the loss curves, the
@@ -42,55 +42,101 @@ public final class TrainingReport {
     List<EpochStats> history = outcome.training().history();
     StringBuilder sb = new StringBuilder();
     sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>StreamAE training report ")
-        .append(escape(m.modelId())).append("</title><style>body{font-family:sans-serif;margin:2em;max-width:800px}")
-        .append("td,th{padding:2px 8px;text-align:left}svg{background:#fafafa;border:1px solid #ddd}</style></head><body>");
-    sb.append("<h1>Training report: ").append(escape(m.modelId())).append(' ').append(escape(m.modelVersion())).append("</h1>");
-    sb.append("<p>All errors and losses below are the ").append(ERROR_UNIT)
+        .append(escape(m.modelId()))
+        .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:800px}")
+        .append(
+            "td,th{padding:2px 8px;text-align:left}svg{background:#fafafa;border:1px solid #ddd}</style></head><body>");
+    sb.append("<h1>Training report: ")
+        .append(escape(m.modelId()))
+        .append(' ')
+        .append(escape(m.modelVersion()))
+        .append("</h1>");
+    sb.append("<p>All errors and losses below are the ")
+        .append(ERROR_UNIT)
         .append(": the features are normalised with the bundle's mean and standard deviation.</p>");
     sb.append("<table>");
     row(sb, "architecture", architecture(m.architecture()));
     row(sb, "features", String.join(", ", m.featureNames()));
     row(sb, "data", m.training().dataSource() + " (sha256 " + m.training().dataSha256() + ")");
-    row(sb, "windows", m.training().trainingWindows() + " training, " + m.training().validationWindows() + " held out");
+    row(
+        sb,
+        "windows",
+        m.training().trainingWindows()
+            + " training, "
+            + m.training().validationWindows()
+            + " held out");
     row(sb, "epochs", m.training().epochs() + " run, best " + m.training().bestEpoch());
-    row(sb, "final loss", fmt(m.training().finalTrainLoss()) + " training, " + fmt(m.training().finalValidationLoss())
-        + " validation (both heads, weighted)");
+    row(
+        sb,
+        "final loss",
+        fmt(m.training().finalTrainLoss())
+            + " training, "
+            + fmt(m.training().finalValidationLoss())
+            + " validation (both heads, weighted)");
     ModelMetadata.ErrorSummary v = m.calibration().validation();
-    row(sb, "held-out " + m.calibration().errorKind() + " error",
-        "median " + fmt(v.p50()) + ", p99 " + fmt(v.p99()) + ", max " + fmt(v.max()) + " over " + v.count() + " windows");
-    row(sb, "threshold", fmt(m.calibration().threshold()) + " ("
-        + (m.calibration().method().equals("percentile")
-            ? "percentile " + m.calibration().parameter()
-            : "mean + " + m.calibration().parameter() + " σ")
-        + " of the held-out " + m.calibration().errorKind() + " error)");
+    row(
+        sb,
+        "held-out " + m.calibration().errorKind() + " error",
+        "median "
+            + fmt(v.p50())
+            + ", p99 "
+            + fmt(v.p99())
+            + ", max "
+            + fmt(v.max())
+            + " over "
+            + v.count()
+            + " windows");
+    row(
+        sb,
+        "threshold",
+        fmt(m.calibration().threshold())
+            + " ("
+            + (m.calibration().method().equals("percentile")
+                ? "percentile " + m.calibration().parameter()
+                : "mean + " + m.calibration().parameter() + " σ")
+            + " of the held-out "
+            + m.calibration().errorKind()
+            + " error)");
     sb.append("</table>");
 
     sb.append("<h2>Loss per epoch</h2>");
     double[] train = history.stream().mapToDouble(EpochStats::trainLoss).toArray();
     double[] val = history.stream().mapToDouble(EpochStats::validationLoss).toArray();
     sb.append(lossChart(train, val));
-    sb.append("<p><span style=\"color:#1f77b4\">■ training</span> · <span style=\"color:#ff7f0e\">■ validation</span>;"
-        + " vertical axis on a log scale.</p>");
+    sb.append(
+        "<p><span style=\"color:#1f77b4\">■ training</span> · <span style=\"color:#ff7f0e\">■ validation</span>;"
+            + " vertical axis on a log scale.</p>");
 
     sb.append("<h2>Held-out window errors</h2>");
-    sb.append(histogram(outcome.validationErrors(), m.calibration().threshold(), m.calibration().errorKind()));
-    sb.append("<p>Red line: the calibrated threshold, ").append(fmt(m.calibration().threshold()))
-        .append(". A window whose error exceeds it is above the bundle's threshold;"
-            + " the job's <code>anomalous</code> flag is the per-sensor likelihood of its errors.</p>");
+    sb.append(
+        histogram(
+            outcome.validationErrors(), m.calibration().threshold(), m.calibration().errorKind()));
+    sb.append("<p>Red line: the calibrated threshold, ")
+        .append(fmt(m.calibration().threshold()))
+        .append(
+            ". A window whose error exceeds it is above the bundle's threshold;"
+                + " the job's <code>anomalous</code> flag is the per-sensor likelihood of its errors.</p>");
 
     TrainingRunner.Diagnostics d = outcome.diagnostics();
     if (d != null) {
-      sb.append("<h2>Error per feature</h2><table><tr><th>feature</th><th>mean held-out reconstruction error</th></tr>");
+      sb.append(
+          "<h2>Error per feature</h2><table><tr><th>feature</th><th>mean held-out reconstruction error</th></tr>");
       for (int f = 0; f < m.featureNames().size(); f++) {
-        sb.append("<tr><td>").append(escape(m.featureNames().get(f))).append("</td><td>")
-            .append(fmt(d.featureErrors()[f])).append("</td></tr>");
+        sb.append("<tr><td>")
+            .append(escape(m.featureNames().get(f)))
+            .append("</td><td>")
+            .append(fmt(d.featureErrors()[f]))
+            .append("</td></tr>");
       }
       sb.append("</table>");
       if (d.example() != null) {
         TrainingRunner.Example ex = d.example();
-        sb.append("<h2>Example: the held-out window of median error (").append(fmt(ex.error())).append(")</h2>");
-        sb.append("<p>Black: the window's readings; blue: the reconstruction; red: the predicted next reading(s),"
-            + " grey: what then arrived. Features in their own units.</p>");
+        sb.append("<h2>Example: the held-out window of median error (")
+            .append(fmt(ex.error()))
+            .append(")</h2>");
+        sb.append(
+            "<p>Black: the window's readings; blue: the reconstruction; red: the predicted next reading(s),"
+                + " grey: what then arrived. Features in their own units.</p>");
         for (int f = 0; f < m.featureNames().size(); f++) {
           sb.append("<h3>").append(escape(m.featureNames().get(f))).append("</h3>");
           sb.append(exampleChart(ex, f, m.featureNames().size(), m.featureNames().get(f)));
@@ -104,11 +150,18 @@ public final class TrainingReport {
   /** "composite LSTM autoencoder (tanh): windows of 32 readings × 3 features → LSTM 64 → …". */
   static String architecture(AutoencoderSpec s) {
     StringBuilder sb = new StringBuilder();
-    sb.append(s.mode().name().toLowerCase(Locale.ROOT)).append(' ')
-        .append(s.kind() == ModelKind.LSTM ? "LSTM" : "dense").append(" autoencoder (")
-        .append(s.activation().name().toLowerCase(Locale.ROOT)).append(s.tiedWeights() ? ", tied weights" : "")
-        .append("): windows of ").append(s.timesteps()).append(" readings × ").append(s.features())
-        .append(s.features() == 1 ? " feature" : " features").append(" → encoder ");
+    sb.append(s.mode().name().toLowerCase(Locale.ROOT))
+        .append(' ')
+        .append(s.kind() == ModelKind.LSTM ? "LSTM" : "dense")
+        .append(" autoencoder (")
+        .append(s.activation().name().toLowerCase(Locale.ROOT))
+        .append(s.tiedWeights() ? ", tied weights" : "")
+        .append("): windows of ")
+        .append(s.timesteps())
+        .append(" readings × ")
+        .append(s.features())
+        .append(s.features() == 1 ? " feature" : " features")
+        .append(" → encoder ");
     List<String> sizes = new ArrayList<>();
     s.layers().forEach(l -> sizes.add(String.valueOf(l)));
     sb.append(String.join(" → ", sizes)).append(" units");
@@ -117,7 +170,9 @@ public final class TrainingReport {
       heads.add("reconstruction of the window");
     }
     if (s.mode().predicts()) {
-      heads.add("prediction of the next " + (s.predictedSteps() == 1 ? "reading" : s.predictedSteps() + " readings"));
+      heads.add(
+          "prediction of the next "
+              + (s.predictedSteps() == 1 ? "reading" : s.predictedSteps() + " readings"));
     }
     return sb.append(" → ").append(String.join(" + ", heads)).toString();
   }
@@ -175,17 +230,32 @@ public final class TrainingReport {
     double bw = plotW / bins;
     for (int i = 0; i < bins; i++) {
       double h = (double) counts[i] / top * plotH;
-      sb.append(String.format(Locale.ROOT,
-          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f77b4\"/>",
-          LEFT + i * bw, H - BOTTOM - h, Math.max(0.5, bw - 1), h));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#1f77b4\"/>",
+              LEFT + i * bw,
+              H - BOTTOM - h,
+              Math.max(0.5, bw - 1),
+              h));
     }
     double tx = LEFT + threshold / max * plotW;
-    sb.append(String.format(Locale.ROOT,
-        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"red\" stroke-width=\"2\"/>",
-        tx, TOP, tx, H - BOTTOM));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"red\" stroke-width=\"2\"/>",
+            tx,
+            TOP,
+            tx,
+            H - BOTTOM));
     boolean labelLeft = tx > W - RIGHT - 140; // keep the label inside the chart
-    sb.append(text(labelLeft ? tx - 4 : tx + 4, TOP + 12, "threshold " + fmt(threshold),
-        labelLeft ? "end" : "start", "red"));
+    sb.append(
+        text(
+            labelLeft ? tx - 4 : tx + 4,
+            TOP + 12,
+            "threshold " + fmt(threshold),
+            labelLeft ? "end" : "start",
+            "red"));
     for (double tick : niceTicks(max)) {
       sb.append(xTick(tick / max, fmt(tick)));
     }
@@ -199,7 +269,8 @@ public final class TrainingReport {
     int total = steps + horizon;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
-    for (float[] series : new float[][] {ex.input(), ex.reconstruction(), ex.prediction(), ex.actual()}) {
+    for (float[] series :
+        new float[][] {ex.input(), ex.reconstruction(), ex.prediction(), ex.actual()}) {
       for (int i = f; i < series.length; i += features) {
         lo = Math.min(lo, series[i]);
         hi = Math.max(hi, series[i]);
@@ -221,12 +292,21 @@ public final class TrainingReport {
       sb.append(series(ex.prediction(), f, features, steps, total, plo, phi, "red", true));
     }
     sb.append(yTick(0.0, fmt(lo))).append(yTick(1.0, fmt(hi)));
-    sb.append(xTick(0.0, "1")).append(xTick((steps - 1.0) / Math.max(1, total - 1), String.valueOf(steps)));
+    sb.append(xTick(0.0, "1"))
+        .append(xTick((steps - 1.0) / Math.max(1, total - 1), String.valueOf(steps)));
     return sb.append("</svg>").toString();
   }
 
   private static String series(
-      float[] values, int f, int features, int offset, int total, double lo, double hi, String color, boolean dots) {
+      float[] values,
+      int f,
+      int features,
+      int offset,
+      int total,
+      double lo,
+      double hi,
+      String color,
+      boolean dots) {
     StringBuilder sb = new StringBuilder();
     StringBuilder pts = new StringBuilder();
     int n = values.length / features;
@@ -235,12 +315,17 @@ public final class TrainingReport {
       double y = H - BOTTOM - (values[i * features + f] - lo) / (hi - lo) * (H - TOP - BOTTOM);
       pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       if (dots) {
-        sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", x, y, color));
+        sb.append(
+            String.format(
+                Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", x, y, color));
       }
     }
     if (!dots) {
-      sb.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"")
-          .append(pts).append("\"/>");
+      sb.append("<polyline fill=\"none\" stroke=\"")
+          .append(color)
+          .append("\" stroke-width=\"2\" points=\"")
+          .append(pts)
+          .append("\"/>");
     }
     return sb.toString();
   }
@@ -256,11 +341,16 @@ public final class TrainingReport {
       if (!(v > 0) || !Double.isFinite(v)) {
         continue;
       }
-      double x = LEFT + (values.length == 1 ? 0 : (double) i / (values.length - 1)) * (W - LEFT - RIGHT);
+      double x =
+          LEFT + (values.length == 1 ? 0 : (double) i / (values.length - 1)) * (W - LEFT - RIGHT);
       double y = H - BOTTOM - scale.at(v) * (H - TOP - BOTTOM);
       pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
     }
-    return "<polyline fill=\"none\" stroke=\"" + color + "\" stroke-width=\"2\" points=\"" + pts + "\"/>";
+    return "<polyline fill=\"none\" stroke=\""
+        + color
+        + "\" stroke-width=\"2\" points=\""
+        + pts
+        + "\"/>";
   }
 
   /** Up to five round values in (0, max]. */
@@ -283,27 +373,53 @@ public final class TrainingReport {
   }
 
   private static void axes(StringBuilder sb, String xTitle, String yTitle) {
-    sb.append(String.format(Locale.ROOT,
-        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>", LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM));
-    sb.append(String.format(Locale.ROOT,
-        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>", LEFT, TOP, LEFT, H - BOTTOM));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>",
+            LEFT,
+            H - BOTTOM,
+            W - RIGHT,
+            H - BOTTOM));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>",
+            LEFT,
+            TOP,
+            LEFT,
+            H - BOTTOM));
     sb.append(text(LEFT + (W - LEFT - RIGHT) / 2.0, H - 8, xTitle, "middle", "#000"));
-    sb.append(String.format(Locale.ROOT,
-        "<text x=\"14\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.0f)\">%s</text>",
-        TOP + (H - TOP - BOTTOM) / 2.0, TOP + (H - TOP - BOTTOM) / 2.0, escape(yTitle)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"14\" y=\"%.0f\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 %.0f)\">%s</text>",
+            TOP + (H - TOP - BOTTOM) / 2.0,
+            TOP + (H - TOP - BOTTOM) / 2.0,
+            escape(yTitle)));
   }
 
   private static String xTick(double fraction, String label) {
     double x = LEFT + fraction * (W - LEFT - RIGHT);
-    return String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>",
-            x, H - BOTTOM, x, H - BOTTOM + 4)
+    return String.format(
+            Locale.ROOT,
+            "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>",
+            x,
+            H - BOTTOM,
+            x,
+            H - BOTTOM + 4)
         + text(x, H - BOTTOM + 16, label, "middle", "#000");
   }
 
   private static String yTick(double fraction, String label) {
     double y = H - BOTTOM - fraction * (H - TOP - BOTTOM);
-    return String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#444\"/>",
-            LEFT - 4, y, LEFT, y)
+    return String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#444\"/>",
+            LEFT - 4,
+            y,
+            LEFT,
+            y)
         + text(LEFT - 6, y + 4, label, "end", "#000");
   }
 
@@ -312,13 +428,22 @@ public final class TrainingReport {
   }
 
   private static String text(double x, double y, String s, String anchor, String color) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" text-anchor=\"%s\" fill=\"%s\">%s</text>",
-        x, y, anchor, color, escape(s));
+        x,
+        y,
+        anchor,
+        color,
+        escape(s));
   }
 
   private static void row(StringBuilder sb, String k, String v) {
-    sb.append("<tr><td><b>").append(escape(k)).append("</b></td><td>").append(escape(v)).append("</td></tr>");
+    sb.append("<tr><td><b>")
+        .append(escape(k))
+        .append("</b></td><td>")
+        .append(escape(v))
+        .append("</td></tr>");
   }
 
   private static String fmt(double v) {
@@ -326,6 +451,8 @@ public final class TrainingReport {
   }
 
   private static String escape(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s == null
+        ? ""
+        : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -1,8 +1,8 @@
 package io.streamae.model.training;
 
-import io.streamae.model.io.HistoryData;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.inference.BatchInference;
+import io.streamae.model.io.HistoryData;
 import io.streamae.model.io.ModelBundle;
 import io.streamae.model.io.ModelMetadata;
 import io.streamae.tensor.Normalizer;
@@ -47,7 +47,16 @@ public final class TrainingRunner {
         double calibrationParameter,
         String modelId,
         String modelVersion) {
-      this(history, dataSource, spec, options, calibrationMethod, calibrationParameter, modelId, modelVersion, 1);
+      this(
+          history,
+          dataSource,
+          spec,
+          options,
+          calibrationMethod,
+          calibrationParameter,
+          modelId,
+          modelVersion,
+          1);
     }
 
     public Request {
@@ -65,7 +74,10 @@ public final class TrainingRunner {
    * @param diagnostics per-feature errors and an example window, for the report
    */
   public record Outcome(
-      ModelBundle bundle, TrainingResult training, double[] validationErrors, Diagnostics diagnostics) {}
+      ModelBundle bundle,
+      TrainingResult training,
+      double[] validationErrors,
+      Diagnostics diagnostics) {}
 
   /**
    * What the report shows beyond the curves.
@@ -78,9 +90,17 @@ public final class TrainingRunner {
    */
   public record Diagnostics(double[] featureErrors, Example example) {}
 
-  /** One window with what the model made of it, in original units; {@code error} as the threshold's. */
+  /**
+   * One window with what the model made of it, in original units; {@code error} as the threshold's.
+   */
   public record Example(
-      int timesteps, int horizon, float[] input, float[] reconstruction, float[] prediction, float[] actual, double error) {}
+      int timesteps,
+      int horizon,
+      float[] input,
+      float[] reconstruction,
+      float[] prediction,
+      float[] actual,
+      double error) {}
 
   public static Outcome train(Request request) {
     HistoryData history = request.history();
@@ -88,11 +108,13 @@ public final class TrainingRunner {
     int features = history.featureNames().size();
     if (features != spec.features()) {
       throw new IllegalArgumentException(
-          String.format("history has %s features, the model expects %s", features, spec.features()));
+          String.format(
+              "history has %s features, the model expects %s", features, spec.features()));
     }
     Normalizer normalizer = fitNormalizer(history);
     TrainingData data =
-        windows(history, normalizer, spec.timesteps(), spec.predictedSteps(), request.windowStride());
+        windows(
+            history, normalizer, spec.timesteps(), spec.predictedSteps(), request.windowStride());
     TrainingResult result = AutoencoderTrainer.train(spec, data, request.options());
 
     int first = result.trainingWindows();
@@ -179,7 +201,9 @@ public final class TrainingRunner {
       }
       float[] values = s.values().clone();
       normalizer.normalize(values, 0, s.rows());
-      parts.add(TrainingData.slidingWindows(values, s.rows(), features, timesteps, horizon).strided(stride));
+      parts.add(
+          TrainingData.slidingWindows(values, s.rows(), features, timesteps, horizon)
+              .strided(stride));
     }
     if (parts.isEmpty()) {
       throw new IllegalArgumentException(
@@ -220,7 +244,9 @@ public final class TrainingRunner {
         } else {
           double sum = 0;
           for (int i = 0; i < future; i++) {
-            double d = inference.prediction()[s * future + i] - data.futures()[(from + start + s) * future + i];
+            double d =
+                inference.prediction()[s * future + i]
+                    - data.futures()[(from + start + s) * future + i];
             sum += d * d;
           }
           errors[start + s] = sum / future;
@@ -232,7 +258,12 @@ public final class TrainingRunner {
 
   /** Mean per-feature errors over the held-out windows and the window of median error. */
   static Diagnostics diagnostics(
-      TrainingResult result, TrainingData data, int from, int count, double[] errors, Normalizer normalizer) {
+      TrainingResult result,
+      TrainingData data,
+      int from,
+      int count,
+      double[] errors,
+      Normalizer normalizer) {
     AutoencoderSpec spec = result.network().spec();
     int features = spec.features();
     int steps = spec.timesteps();
@@ -267,18 +298,25 @@ public final class TrainingRunner {
     float[] input = denormalize(java.util.Arrays.copyOf(buffer, window), features, normalizer);
     float[] reconstruction =
         spec.mode().reconstructs()
-            ? denormalize(java.util.Arrays.copyOf(inference.reconstruction(), window), features, normalizer)
+            ? denormalize(
+                java.util.Arrays.copyOf(inference.reconstruction(), window), features, normalizer)
             : new float[0];
     float[] prediction =
-        denormalize(java.util.Arrays.copyOf(inference.prediction(), horizon * features), features, normalizer);
+        denormalize(
+            java.util.Arrays.copyOf(inference.prediction(), horizon * features),
+            features,
+            normalizer);
     float[] actual =
         denormalize(
             java.util.Arrays.copyOfRange(
-                data.futures(), (from + pick) * horizon * features, (from + pick + 1) * horizon * features),
+                data.futures(),
+                (from + pick) * horizon * features,
+                (from + pick + 1) * horizon * features),
             features,
             normalizer);
     return new Diagnostics(
-        featureErrors, new Example(steps, horizon, input, reconstruction, prediction, actual, errors[pick]));
+        featureErrors,
+        new Example(steps, horizon, input, reconstruction, prediction, actual, errors[pick]));
   }
 
   private static float[] denormalize(float[] values, int features, Normalizer normalizer) {
@@ -292,7 +330,9 @@ public final class TrainingRunner {
     Map<String, String> libs = new LinkedHashMap<>();
     libs.put("java", System.getProperty("java.version"));
     libs.put("nd4j", packageVersion(org.nd4j.linalg.factory.Nd4j.class, "1.0.0-M2.1"));
-    libs.put("deeplearning4j", packageVersion(org.deeplearning4j.nn.graph.ComputationGraph.class, "1.0.0-M2.1"));
+    libs.put(
+        "deeplearning4j",
+        packageVersion(org.deeplearning4j.nn.graph.ComputationGraph.class, "1.0.0-M2.1"));
     libs.put("streamae", packageVersion(TrainingRunner.class, "dev"));
     return libs;
   }

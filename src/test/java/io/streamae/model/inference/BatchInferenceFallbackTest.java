@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ForwardPath#AUTO} works and equals the reference whether or not {@code
  * jdk.incubator.vector} is present: in this JVM (which has it) with the vector kernel and with it
- * switched off, and in a child JVM started without the module, where {@link VectorForward} must
- * not even be loaded.
+ * switched off, and in a child JVM started without the module, where {@link VectorForward} must not
+ * even be loaded.
  */
 class BatchInferenceFallbackTest {
   private static final AutoencoderSpec SPEC =

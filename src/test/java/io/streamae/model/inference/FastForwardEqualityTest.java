@@ -1,14 +1,14 @@
 package io.streamae.model.inference;
 
-import io.streamae.model.training.AutoencoderGraphFactory;
-import io.streamae.model.training.Nd4jForward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
+import io.streamae.model.training.AutoencoderGraphFactory;
 import io.streamae.model.training.Dl4jParameters;
+import io.streamae.model.training.Nd4jForward;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -120,9 +120,7 @@ class FastForwardEqualityTest {
   private static List<BatchInference> fastPaths(AutoencoderNetwork network, int maxBatch) {
     List<BatchInference> paths = new ArrayList<>();
     for (ForwardPath path :
-        new ForwardPath[] {
-          ForwardPath.SEQUENTIAL, ForwardPath.LANEWISE, ForwardPath.AUTO
-        }) {
+        new ForwardPath[] {ForwardPath.SEQUENTIAL, ForwardPath.LANEWISE, ForwardPath.AUTO}) {
       paths.add(new BatchInference(network, maxBatch, path));
     }
     paths.add(Nd4jForward.batchInference(network, maxBatch));

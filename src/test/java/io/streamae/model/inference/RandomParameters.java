@@ -1,7 +1,7 @@
 package io.streamae.model.inference;
 
-import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
+import io.streamae.model.definition.LayerNames;
 import java.util.List;
 import java.util.Random;
 
@@ -26,8 +26,12 @@ final class RandomParameters {
         in = sizes.get(i);
       }
       String out = LayerNames.outputLayer(head);
-      set.add(new NamedArray(out + "/W", new int[] {in, spec.features()}, values(in * spec.features(), random)));
-      set.add(new NamedArray(out + "/b", new int[] {1, spec.features()}, values(spec.features(), random)));
+      set.add(
+          new NamedArray(
+              out + "/W", new int[] {in, spec.features()}, values(in * spec.features(), random)));
+      set.add(
+          new NamedArray(
+              out + "/b", new int[] {1, spec.features()}, values(spec.features(), random)));
     }
     return set;
   }

@@ -1,11 +1,11 @@
 package io.streamae.model.inference;
 
-import io.streamae.model.training.AutoencoderGraphFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
 import io.streamae.model.definition.ModelMode;
+import io.streamae.model.training.AutoencoderGraphFactory;
 import io.streamae.model.training.Dl4jParameters;
 import java.util.Arrays;
 import java.util.List;

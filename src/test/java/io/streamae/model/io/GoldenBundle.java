@@ -1,8 +1,8 @@
 package io.streamae.model.io;
 
-import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.AutoencoderSpec;
 import io.streamae.model.definition.CellActivation;
+import io.streamae.model.definition.LayerNames;
 import io.streamae.model.definition.ModelMode;
 import io.streamae.model.inference.AutoencoderNetwork;
 import io.streamae.model.inference.NamedArray;
@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Writes the golden bundle in {@code src/test/resources/model/v1/}: a tiny composite LSTM with
- * fixed parameters. Run once per format version; the file is then never rewritten, so any change
- * in how bundles are read or windows are scored shows up in {@code ModelBundleGoldenTest}.
+ * fixed parameters. Run once per format version; the file is then never rewritten, so any change in
+ * how bundles are read or windows are scored shows up in {@code ModelBundleGoldenTest}.
  */
 public final class GoldenBundle {
   public static final AutoencoderSpec SPEC =
@@ -46,7 +46,10 @@ public final class GoldenBundle {
             List.of("temp", "current"),
             new ModelMetadata.Normalization(new double[] {50, 10}, new double[] {5, 2}),
             new ModelMetadata.Calibration(
-                "percentile", 99.0, "reconstruction", 0.5,
+                "percentile",
+                99.0,
+                "reconstruction",
+                0.5,
                 new ModelMetadata.ErrorSummary(100, 0.1, 0.05, 0.09, 0.2, 0.45, 0.6)),
             new ModelMetadata.Provenance(
                 "fixed parameters", "none", 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of()),

@@ -15,7 +15,10 @@ class HistoryReaderTest {
 
   @Test
   void csvRowsAreGroupedBySensorSortedAndBadRowsReportedWithLineNumbers() throws IOException {
-    Path csv = write("h.csv", """
+    Path csv =
+        write(
+            "h.csv",
+            """
         timestamp,sensorId,temp,current
         2026-01-01 00:02:00,a,52.0,11.0
         2026-01-01 00:00:00,a,50.0,10.0
@@ -35,7 +38,9 @@ class HistoryReaderTest {
     assertThat(a.values()).containsExactly(50f, 10f, 51f, 10.5f, 52f, 11f);
     assertThat(data.usableRows()).isEqualTo(4);
     assertThat(data.badRowCount()).isEqualTo(5);
-    assertThat(data.badRows()).extracting(HistoryData.BadRow::line).containsExactly(6L, 7L, 8L, 9L, 10L);
+    assertThat(data.badRows())
+        .extracting(HistoryData.BadRow::line)
+        .containsExactly(6L, 7L, 8L, 9L, 10L);
     assertThat(data.badRows().get(0).reason()).contains("timestamp");
     assertThat(data.badRows().get(1).reason()).contains("not finite");
     assertThat(data.badRows().get(2).reason()).contains("not a number");
@@ -45,7 +50,10 @@ class HistoryReaderTest {
 
   @Test
   void jsonLinesInTheStreamFormat() throws IOException {
-    Path jsonl = write("h.jsonl", """
+    Path jsonl =
+        write(
+            "h.jsonl",
+            """
         {"sensorId":"p","ts":1000,"values":{"temp":1.0,"vib":0.1}}
         {"sensorId":"p","ts":2000,"values":{"vib":0.2,"temp":2.0}}
         {"sensorId":"p","ts":3000,"values":[3.0,0.3]}
@@ -63,7 +71,8 @@ class HistoryReaderTest {
     Path csv = write("h.csv", "time;x;y;label\n1000;1;2;0\n2000;3;4;1\n");
     HistoryData data = new HistoryReader("time", null, List.of("y", "x"), ';').read(csv);
     assertThat(data.featureNames()).containsExactly("y", "x");
-    assertThat(data.series().get(HistoryReader.DEFAULT_SENSOR).values()).containsExactly(2f, 1f, 4f, 3f);
+    assertThat(data.series().get(HistoryReader.DEFAULT_SENSOR).values())
+        .containsExactly(2f, 1f, 4f, 3f);
   }
 
   @Test
@@ -85,7 +94,10 @@ class HistoryReaderTest {
 
   @Test
   void aFileThatStartsWithABraceIsJsonLinesWhateverItsName() throws IOException {
-    Path file = write("readings.txt", """
+    Path file =
+        write(
+            "readings.txt",
+            """
         {"sensorId": "a", "ts": 1767225660000, "values": {"temp": 51.0}}
         {"sensorId": "a", "ts": 1767225600000, "values": {"temp": 50.0}}
         """);

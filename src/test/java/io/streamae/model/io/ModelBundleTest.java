@@ -9,7 +9,6 @@ import io.streamae.scoring.ModelLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -97,7 +96,8 @@ class ModelBundleTest {
   @Test
   void featureCountMismatchIsRefused() throws IOException {
     Path file = rewrite(m -> m.putArray("featureNames").add("temp"), null);
-    assertThatThrownBy(() -> ModelBundle.read(file)).hasMessageContaining("names 1 features, the architecture has 2");
+    assertThatThrownBy(() -> ModelBundle.read(file))
+        .hasMessageContaining("names 1 features, the architecture has 2");
   }
 
   @Test
@@ -105,8 +105,10 @@ class ModelBundleTest {
     Path text = dir.resolve("model.sae");
     Files.writeString(text, "not a model");
     assertThatThrownBy(() -> ModelBundle.read(text)).hasMessageContaining("not a zip file");
-    assertThatThrownBy(() -> ModelBundle.read(dir.resolve("absent.sae"))).hasMessageContaining("does not exist");
-    assertThatThrownBy(() -> ModelLoader.load(dir.resolve("absent.sae").toString())).hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ModelBundle.read(dir.resolve("absent.sae")))
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> ModelLoader.load(dir.resolve("absent.sae").toString()))
+        .hasMessageContaining("does not exist");
   }
 
   @Test
@@ -130,7 +132,8 @@ class ModelBundleTest {
     void apply(T t) throws IOException;
   }
 
-  private Path rewrite(Edit<ObjectNode> metadataEdit, Edit<byte[]> parameterEdit) throws IOException {
+  private Path rewrite(Edit<ObjectNode> metadataEdit, Edit<byte[]> parameterEdit)
+      throws IOException {
     Map<String, byte[]> entries = entries(good());
     if (metadataEdit != null) {
       ObjectMapper json = new ObjectMapper();

@@ -24,10 +24,16 @@ class ForwardPassEqualityTest {
 
   static Stream<Arguments> specs() {
     return Stream.of(
-        Arguments.of(AutoencoderSpec.lstm(9, 1, 8, List.of(20), CellActivation.RELU, ModelMode.COMPOSITE)),
-        Arguments.of(AutoencoderSpec.lstm(12, 3, 2, List.of(16, 8), CellActivation.TANH, ModelMode.COMPOSITE)),
-        Arguments.of(AutoencoderSpec.lstm(6, 2, 3, List.of(10), CellActivation.TANH, ModelMode.PREDICTION)),
-        Arguments.of(AutoencoderSpec.lstm(7, 4, 0, List.of(12, 6, 4), CellActivation.RELU, ModelMode.RECONSTRUCTION)));
+        Arguments.of(
+            AutoencoderSpec.lstm(9, 1, 8, List.of(20), CellActivation.RELU, ModelMode.COMPOSITE)),
+        Arguments.of(
+            AutoencoderSpec.lstm(
+                12, 3, 2, List.of(16, 8), CellActivation.TANH, ModelMode.COMPOSITE)),
+        Arguments.of(
+            AutoencoderSpec.lstm(6, 2, 3, List.of(10), CellActivation.TANH, ModelMode.PREDICTION)),
+        Arguments.of(
+            AutoencoderSpec.lstm(
+                7, 4, 0, List.of(12, 6, 4), CellActivation.RELU, ModelMode.RECONSTRUCTION)));
   }
 
   @ParameterizedTest

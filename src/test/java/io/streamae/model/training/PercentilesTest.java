@@ -30,6 +30,7 @@ class PercentilesTest {
   void oneValueNoValueAndOutOfRange() {
     assertThat(Percentiles.ofSorted(new double[] {5}, 99)).isEqualTo(5.0);
     assertThat(Percentiles.ofSorted(new long[0], 50)).isNaN();
-    assertThatThrownBy(() -> Percentiles.ofSorted(new double[] {1}, 101)).hasMessageContaining("101");
+    assertThatThrownBy(() -> Percentiles.ofSorted(new double[] {1}, 101))
+        .hasMessageContaining("101");
   }
 }

@@ -17,7 +17,8 @@ class ReferenceExamplesTest {
   @ParameterizedTest
   @EnumSource(CellActivation.class)
   void reconstructionVariantReturnsTheSequence(CellActivation activation) {
-    var result = ReferenceExamples.run(ModelMode.RECONSTRUCTION, activation, SEED, ReferenceExamples.EPOCHS);
+    var result =
+        ReferenceExamples.run(ModelMode.RECONSTRUCTION, activation, SEED, ReferenceExamples.EPOCHS);
     assertClose(result.reconstruction(), ReferenceExamples.SEQUENCE, RECONSTRUCTION_TOLERANCE);
     assertThat(result.prediction()).isEmpty();
   }
@@ -25,7 +26,8 @@ class ReferenceExamplesTest {
   @ParameterizedTest
   @EnumSource(CellActivation.class)
   void predictionVariantReturnsTheNextSteps(CellActivation activation) {
-    var result = ReferenceExamples.run(ModelMode.PREDICTION, activation, SEED, ReferenceExamples.EPOCHS);
+    var result =
+        ReferenceExamples.run(ModelMode.PREDICTION, activation, SEED, ReferenceExamples.EPOCHS);
     assertClose(result.prediction(), ReferenceExamples.shifted(), PREDICTION_TOLERANCE);
     assertThat(result.reconstruction()).isEmpty();
   }
@@ -33,7 +35,8 @@ class ReferenceExamplesTest {
   @ParameterizedTest
   @EnumSource(CellActivation.class)
   void compositeVariantDoesBoth(CellActivation activation) {
-    var result = ReferenceExamples.run(ModelMode.COMPOSITE, activation, SEED, ReferenceExamples.EPOCHS);
+    var result =
+        ReferenceExamples.run(ModelMode.COMPOSITE, activation, SEED, ReferenceExamples.EPOCHS);
     assertClose(result.reconstruction(), ReferenceExamples.SEQUENCE, RECONSTRUCTION_TOLERANCE);
     assertClose(result.prediction(), ReferenceExamples.shifted(), PREDICTION_TOLERANCE);
   }
@@ -41,7 +44,9 @@ class ReferenceExamplesTest {
   private static void assertClose(float[] actual, float[] expected, float tolerance) {
     assertThat(actual).hasSameSizeAs(expected);
     for (int i = 0; i < expected.length; i++) {
-      assertThat(actual[i]).as("element %s of %s", i, ReferenceExamples.numpy(actual)).isCloseTo(expected[i], within(tolerance));
+      assertThat(actual[i])
+          .as("element %s of %s", i, ReferenceExamples.numpy(actual))
+          .isCloseTo(expected[i], within(tolerance));
     }
   }
 }

@@ -29,8 +29,11 @@ class ThresholdCalibratorTest {
 
   @Test
   void badSettingsAreNamed() {
-    assertThatThrownBy(() -> ThresholdCalibrator.calibrate("median", 1, "x", ERRORS)).hasMessageContaining("median");
-    assertThatThrownBy(() -> ThresholdCalibrator.calibrate("percentile", 120, "x", ERRORS)).hasMessageContaining("120");
-    assertThatThrownBy(() -> ThresholdCalibrator.calibrate("percentile", 99, "x", new double[0])).hasMessageContaining("no windows");
+    assertThatThrownBy(() -> ThresholdCalibrator.calibrate("median", 1, "x", ERRORS))
+        .hasMessageContaining("median");
+    assertThatThrownBy(() -> ThresholdCalibrator.calibrate("percentile", 120, "x", ERRORS))
+        .hasMessageContaining("120");
+    assertThatThrownBy(() -> ThresholdCalibrator.calibrate("percentile", 99, "x", new double[0]))
+        .hasMessageContaining("no windows");
   }
 }
