@@ -41,6 +41,9 @@ final class SeasonalReference {
   /** Shortest period searched, in windows. */
   static final int MIN_PERIOD = 4;
 
+  /** Readings the collection buffer starts with. */
+  static final int INITIAL_READINGS = 16;
+
   /** Period state: still collecting readings, or no rhythm found. */
   static final int COLLECTING = 0;
 
@@ -71,8 +74,8 @@ final class SeasonalReference {
       s.seasonPeriod = COLLECTING;
       s.seasonPeriods = null;
       s.seasonCount = 0;
-      s.seasonValues =
-          new float[Math.min(2 * maxPeriod, Math.max(firstSearch, 2 * MIN_PERIOD)) * features];
+      // Grown by doubling as readings arrive: a young sensor holds only what it has seen.
+      s.seasonValues = new float[Math.min(2 * maxPeriod, INITIAL_READINGS) * features];
       s.seasonScale = null;
       s.seasonResiduals = null;
       s.seasonResidualCount = 0;
