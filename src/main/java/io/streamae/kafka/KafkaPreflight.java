@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -88,7 +89,7 @@ public final class KafkaPreflight {
                     + " read: %s",
                 servers,
                 KafkaOptions.KAFKA_BOOTSTRAP_SERVERS.key(),
-                timeout,
+                TimeUtils.formatWithHighestUnit(timeout),
                 KafkaOptions.KAFKA_CHECK_TIMEOUT.key(),
                 kafka.inputTopic(),
                 e instanceof TimeoutException ? "no answer" : rootMessage(e)),
@@ -151,7 +152,10 @@ public final class KafkaPreflight {
       throw new IllegalStateException(
           String.format(
               "Kafka at %s did not describe topic %s within %s (%s)",
-              kafka.bootstrapServers(), topic, timeout, KafkaOptions.KAFKA_CHECK_TIMEOUT.key()),
+              kafka.bootstrapServers(),
+              topic,
+              TimeUtils.formatWithHighestUnit(timeout),
+              KafkaOptions.KAFKA_CHECK_TIMEOUT.key()),
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

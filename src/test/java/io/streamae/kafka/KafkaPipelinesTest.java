@@ -336,6 +336,29 @@ class KafkaPipelinesTest {
         .hasMessageContaining("set execution.checkpointing.interval");
   }
 
+  @Test
+  void refusesBrokersThatDoNotAnswerNamingThemTheTopicAndTheTimeoutAsWritten() throws Exception {
+    String silent;
+    try (java.net.ServerSocket free =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      silent = "127.0.0.1:" + free.getLocalPort(); // closed again: nothing listens there
+    }
+    List<String> args =
+        List.of(
+            "--kafka.bootstrap-servers", silent,
+            "--kafka.input-topic", "plant-readings",
+            "--kafka.check-timeout", "2 s");
+    JobConfig config = JobConfig.from(ScoringJobMain.configuration(args.toArray(String[]::new)));
+
+    assertThatThrownBy(() -> KafkaPreflight.check(config.kafka()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith(
+            "Kafka at "
+                + silent
+                + " (kafka.bootstrap-servers) did not answer within 2 s (kafka.check-timeout),"
+                + " so input topic plant-readings cannot be read");
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   private static JobConfig config(String... keyValues) {
