@@ -488,7 +488,15 @@ class ClusterSubmissionITCase {
           flink.runCli(run, Path.of("").toAbsolutePath(), Duration.ofMinutes(2));
       String output = cli.stdout() + cli.stderr();
       LOG.info(
-          "{}: flink run exited with {} after {} s", c.getKey(), cli.exitCode(), seconds(started));
+          "{}: flink run exited with {} after {} s: {}",
+          c.getKey(),
+          cli.exitCode(),
+          seconds(started),
+          output
+              .lines()
+              .filter(l -> l.contains("Kafka at ") || l.contains("does not exist"))
+              .findFirst()
+              .orElse("(no line names Kafka)"));
       assertThat(cli.exitCode()).as("%s: %s", c.getKey(), output).isNotZero();
       if (c.getKey().equals("missing topic")) {
         assertThat(output)
