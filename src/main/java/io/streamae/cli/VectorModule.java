@@ -3,8 +3,11 @@ package io.streamae.cli;
 import io.streamae.model.inference.BatchInference;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.module.ModuleFinder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +25,12 @@ import java.util.OptionalInt;
  * not modules, and a module cannot be added to the boot layer once the JVM runs. So {@code java
  * -jar target/streamae.jar ...} without the module starts the same command once more in a child JVM
  * with {@code --add-modules jdk.incubator.vector}, the same JVM options, class path, arguments,
- * standard streams and exit code (about 0.1 s of start-up). The child is marked with {@value
- * #RELAUNCHED}, so it never relaunches; {@code STREAMAE_RELAUNCH=false} turns the relaunch off.
- * When the module stays missing (relaunch off, or a runtime image without it), the CLI says so
- * once, with the flag to add, and scoring runs the plain-Java kernels.
+ * standard streams and exit code (about 0.1 s of start-up); the JDK's warning about the incubating
+ * module is dropped from the child's stderr, so a command's error is the first line there. The
+ * child is marked with {@value #RELAUNCHED}, so it never relaunches; {@code
+ * STREAMAE_RELAUNCH=false} turns the relaunch off. When the module stays missing (relaunch off, or
+ * a runtime image without it), the CLI says so once, with the flag to add, and scoring runs the
+ * plain-Java kernels.
  */
 final class VectorModule {
   static final String MODULE = "jdk.incubator.vector";
@@ -36,6 +41,9 @@ final class VectorModule {
 
   /** Environment variable; {@code false} keeps the command in the JVM it was started in. */
   static final String RELAUNCH_ENV = "STREAMAE_RELAUNCH";
+
+  /** What the JDK prints on stderr when a JVM starts with the module; the relaunch drops it. */
+  static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: " + MODULE;
 
   /** Shown once when the module is missing. */
   static final String MISSING_NOTE =
@@ -63,7 +71,13 @@ final class VectorModule {
     if (command.isEmpty()) {
       return OptionalInt.empty();
     }
-    ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
+    // stderr passes through this JVM only to drop the JDK's warning about the incubating module,
+    // so that an error is the first line of stderr; stdin and stdout are the child's own.
+    ProcessBuilder builder =
+        new ProcessBuilder(command.get())
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.PIPE);
     // Their options are already among this JVM's input arguments, which the child gets.
     builder.environment().remove("JDK_JAVA_OPTIONS");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
@@ -88,14 +102,57 @@ final class VectorModule {
             },
             "streamae-relaunch-forward");
     Runtime.getRuntime().addShutdownHook(forward);
+    Thread errors =
+        new Thread(
+            () -> {
+              try {
+                copyDroppingIncubatorWarning(child.getErrorStream(), System.err);
+              } catch (IOException e) {
+                // the child is gone; what it wrote before is out
+              }
+            },
+            "streamae-relaunch-stderr");
+    errors.setDaemon(true);
+    errors.start();
     try {
       int exit = child.waitFor();
+      errors.join(5_000); // the child's last words (an error line) before its exit code
       Runtime.getRuntime().removeShutdownHook(forward);
       return OptionalInt.of(exit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       child.destroy();
       return OptionalInt.of(StreamAeMain.EXIT_INTERNAL);
+    }
+  }
+
+  /**
+   * Copies the child's stderr as it comes, without the JDK's {@value #INCUBATOR_WARNING} line that
+   * a JVM started with the module prints first; any other first line passes on unchanged. Bytes are
+   * passed on as they arrive (a progress line redrawn with carriage returns stays live).
+   */
+  static void copyDroppingIncubatorWarning(InputStream in, OutputStream out) throws IOException {
+    byte[] warning =
+        (INCUBATOR_WARNING + System.lineSeparator()).getBytes(StandardCharsets.US_ASCII);
+    int matched = 0;
+    while (matched < warning.length) {
+      int b = in.read();
+      if (b != warning[matched]) {
+        out.write(warning, 0, matched); // another first line: passed on as it is
+        if (b == -1) {
+          out.flush();
+          return;
+        }
+        out.write(b);
+        break;
+      }
+      matched++;
+    }
+    out.flush();
+    byte[] buffer = new byte[8192];
+    for (int n; (n = in.read(buffer)) != -1; ) {
+      out.write(buffer, 0, n);
+      out.flush();
     }
   }
 
