@@ -117,7 +117,11 @@ final class VectorModule {
     try {
       int exit = child.waitFor();
       errors.join(5_000); // the child's last words (an error line) before its exit code
-      Runtime.getRuntime().removeShutdownHook(forward);
+      try {
+        Runtime.getRuntime().removeShutdownHook(forward);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C or a TERM: this JVM is already stopping, the hook has passed the signal on
+      }
       return OptionalInt.of(exit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

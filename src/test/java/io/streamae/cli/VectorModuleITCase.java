@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code java -jar target/streamae.jar bench}, as the README starts it, with no JVM flag: the CLI
@@ -72,6 +73,50 @@ class VectorModuleITCase {
         .as("the error is the first line, not the JDK's incubator warning: %s", run.output)
         .isEqualTo("error: history file no-such-history.csv does not exist");
     assertThat(run.output).doesNotContain(VectorModule.INCUBATOR_WARNING);
+  }
+
+  /**
+   * A command that runs until stopped ({@code dashboard}), stopped as a service manager or a closed
+   * terminal stops it: a TERM to the JVM the user started. The relaunched child stops too, and
+   * stderr stays clean (no exception from the JVM's shutdown).
+   */
+  @Test
+  void aStoppedCommandStopsItsChildWithoutAStackTrace(@TempDir Path dir) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(
+        List.of(
+            "dashboard",
+            "--results",
+            dir.resolve("results.jsonl").toString(),
+            "--dead-letters",
+            dir.resolve("dead-letters.jsonl").toString(),
+            "--dashboard.port",
+            "0"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile());
+    builder.environment().remove("JDK_JAVA_OPTIONS");
+    builder.environment().remove("JAVA_TOOL_OPTIONS");
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    Process process = builder.start();
+    try (java.io.BufferedReader out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String first = out.readLine();
+      assertThat(first).as("first line of stdout").startsWith("dashboard: http://");
+      List<ProcessHandle> children = process.children().toList();
+      assertThat(children).as("the relaunched JVM").hasSize(1);
+
+      process.destroy(); // TERM
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
+      assertThat(children.get(0).onExit().get(60, TimeUnit.SECONDS).isAlive()).isFalse();
+    } finally {
+      process.destroyForcibly();
+    }
+    String err = java.nio.file.Files.readString(dir.resolve("stderr.txt"));
+    assertThat(err).as("stderr").doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   private record Result(int exit, String output) {}
