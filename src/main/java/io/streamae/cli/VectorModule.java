@@ -25,9 +25,9 @@ import java.util.OptionalInt;
  * not modules, and a module cannot be added to the boot layer once the JVM runs. So {@code java
  * -jar target/streamae.jar ...} without the module starts the same command once more in a child JVM
  * with {@code --add-modules jdk.incubator.vector}, the same JVM options, class path, arguments,
- * standard streams and exit code (about 0.1 s of start-up); the JDK's warning about the incubating
- * module is dropped from the child's stderr, so a command's error is the first line there. The
- * child is marked with {@value #RELAUNCHED}, so it never relaunches; {@code
+ * standard streams and exit code (about 0.1 s of start-up); off a terminal the JDK's warning about
+ * the incubating module is dropped from the child's stderr, so a command's error is the first line
+ * there. The child is marked with {@value #RELAUNCHED}, so it never relaunches; {@code
  * STREAMAE_RELAUNCH=false} turns the relaunch off. When the module stays missing (relaunch off, or
  * a runtime image without it), the CLI says so once, with the flag to add, and scoring runs the
  * plain-Java kernels.
@@ -71,13 +71,17 @@ final class VectorModule {
     if (command.isEmpty()) {
       return OptionalInt.empty();
     }
-    // stderr passes through this JVM only to drop the JDK's warning about the incubating module,
-    // so that an error is the first line of stderr; stdin and stdout are the child's own.
+    // Off a terminal (scripts, pipes, CI logs) stderr passes through this JVM only to drop the
+    // JDK's warning about the incubating module, so that an error is the first line of stderr. On
+    // a terminal the child draws progress lines on stderr between lines on stdout, and a second
+    // path for stderr could reorder them, so there the child has the streams as they are.
+    boolean filterErrors = System.console() == null;
     ProcessBuilder builder =
         new ProcessBuilder(command.get())
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-            .redirectError(ProcessBuilder.Redirect.PIPE);
+            .redirectError(
+                filterErrors ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.INHERIT);
     // Their options are already among this JVM's input arguments, which the child gets.
     builder.environment().remove("JDK_JAVA_OPTIONS");
     builder.environment().remove("JAVA_TOOL_OPTIONS");
@@ -113,10 +117,14 @@ final class VectorModule {
             },
             "streamae-relaunch-stderr");
     errors.setDaemon(true);
-    errors.start();
+    if (filterErrors) {
+      errors.start();
+    }
     try {
       int exit = child.waitFor();
-      errors.join(5_000); // the child's last words (an error line) before its exit code
+      if (filterErrors) {
+        errors.join(5_000); // the child's last words (an error line) before its exit code
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(forward);
       } catch (IllegalStateException shuttingDown) {
