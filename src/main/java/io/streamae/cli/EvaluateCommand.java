@@ -284,8 +284,11 @@ final class EvaluateCommand implements Callable<Integer> {
         settings.epochs(),
         seed,
         settings.parallel());
-    EvaluationReport report =
-        new NabEvaluation(settings).run(dataDir, labelsFile, out, line -> System.out.println(line));
+    EvaluationReport report;
+    try (SeriesProgress progress =
+        new SeriesProgress(System.out, System.err, System.console() != null)) {
+      report = new NabEvaluation(settings).run(dataDir, labelsFile, out, progress);
+    }
     System.out.print(report.format());
     System.out.printf("%nresults: %s%n", out.resolve(settings.detector()).toAbsolutePath());
     return report;

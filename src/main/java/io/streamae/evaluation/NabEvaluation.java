@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -323,6 +324,31 @@ public final class NabEvaluation {
    */
   public EvaluationReport run(Path dataDir, Path labelsFile, Path outDir, Consumer<String> progress)
       throws IOException, InterruptedException {
+    return run(
+        dataDir, labelsFile, outDir, (Progress) (line, done, total) -> progress.accept(line));
+  }
+
+  /** Hears of each series as it starts and as it finishes (from the evaluation's threads). */
+  public interface Progress {
+    /** A series starts: training, then streaming. */
+    default void started(String key, int total) {}
+
+    /**
+     * A series finished; {@code line} says how long it trained and streamed, counted as {@code
+     * [done/total]}.
+     */
+    void finished(String line, int done, int total);
+
+    /** A series ended, finished or failed; it no longer runs. */
+    default void ended(String key) {}
+  }
+
+  /**
+   * Trains, streams and scores every series, as {@link #run(Path, Path, Path, Consumer)}, telling
+   * {@code progress} when each series starts and finishes.
+   */
+  public EvaluationReport run(Path dataDir, Path labelsFile, Path outDir, Progress progress)
+      throws IOException, InterruptedException {
     long started = System.nanoTime();
     NabLabels labels = labelsFile == null ? null : NabLabels.read(labelsFile);
     List<String> keys = EvaluationSeries.list(dataDir);
@@ -342,20 +368,34 @@ public final class NabEvaluation {
     Path work = Files.createTempDirectory("streamae-evaluate");
     ExecutorService pool = Executors.newFixedThreadPool(settings.parallel());
     List<Future<SeriesRun>> futures = new ArrayList<>();
+    AtomicInteger done = new AtomicInteger();
+    int total = keys.size();
+    String counter = "[%" + Integer.toString(total).length() + "d/%d] ";
     try {
       for (String key : keys) {
         futures.add(
             pool.submit(
                 () -> {
-                  SeriesRun run = evaluate(dataDir, key, labels, outDir, work);
-                  progress.accept(
+                  progress.started(key, total);
+                  SeriesRun run;
+                  try {
+                    run = evaluate(dataDir, key, labels, outDir, work);
+                  } finally {
+                    progress.ended(key);
+                  }
+                  int n = done.incrementAndGet();
+                  progress.finished(
                       String.format(
                           Locale.ROOT,
-                          "%-60s %,7d rows: trained %.1f s, streamed %.1f s",
+                          counter + "%-60s %,7d rows: trained %.1f s, streamed %.1f s",
+                          n,
+                          total,
                           key,
                           run.series().rows(),
                           run.trainSeconds(),
-                          run.streamSeconds()));
+                          run.streamSeconds()),
+                      n,
+                      total);
                   return run;
                 }));
       }
