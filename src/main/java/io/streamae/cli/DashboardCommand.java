@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code dashboard}: a live web page of the job's results, following Kafka or a results file. */
@@ -53,9 +56,16 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Unmatched List<String> overrides = new ArrayList<>();
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    Configuration conf = ConfigLoader.load(config, overrides);
+    // the command's own options are offered as corrections of a misspelt one too
+    List<String> names = new ArrayList<>();
+    for (OptionSpec o : spec.options()) {
+      names.addAll(List.of(o.names()));
+    }
+    Configuration conf = ConfigLoader.load(config, overrides, names);
     JobConfig job = JobConfig.from(conf);
     Dashboard d;
     if (conf.getOptional(JobOptions.KAFKA_BOOTSTRAP_SERVERS).isPresent()) {

@@ -190,6 +190,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // A misspelt option is the mistake to report, before anything it might have meant is missed.
+    ConfigLoader.load(null, overrides, optionNames());
     Path dataDir = data;
     Path labelsFile = labels;
     String label = labelColumn;
@@ -230,14 +232,19 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private EvaluationReport evaluate(
-      Path dataDir, Path labelsFile, String label, int fixedTrainRows, long seed, String detector)
-      throws Exception {
+  /** This command's option names, offered as corrections of a misspelt option. */
+  private List<String> optionNames() {
     List<String> names = new ArrayList<>();
     for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
       names.addAll(List.of(o.names()));
     }
-    Configuration job = ConfigLoader.load(null, overrides, names);
+    return names;
+  }
+
+  private EvaluationReport evaluate(
+      Path dataDir, Path labelsFile, String label, int fixedTrainRows, long seed, String detector)
+      throws Exception {
+    Configuration job = ConfigLoader.load(null, overrides, optionNames());
     Map<String, String> jobOptions = new LinkedHashMap<>(job.toMap());
     NabEvaluation.Settings.Builder b =
         NabEvaluation.Settings.builder()

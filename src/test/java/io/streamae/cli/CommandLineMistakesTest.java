@@ -68,6 +68,11 @@ class CommandLineMistakesTest {
             "error: unknown option --modle.path; did you mean --model.path?"),
         mistake("run --retrian", 2, "error: unknown option --retrian; did you mean --retrain?"),
         mistake("train --bogus", 2, "error: unknown option --bogus"),
+        mistake("evaluate --bogus", 2, "error: unknown option --bogus"),
+        mistake(
+            "dashboard --dashbord.port 9",
+            2,
+            "error: unknown option --dashbord.port; did you mean --dashboard.port?"),
         mistake(
             "train --input " + d + "/history.csv --epoch 3",
             2,
