@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.dashboard.Dashboard;
+import io.streamae.dashboard.KafkaResultsFollower;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.AnomalyDetectionJob;
 import io.streamae.job.JobConfig;
@@ -15,6 +17,10 @@ import io.streamae.scoring.ModelLoader;
 import io.streamae.testkit.KafkaBroker;
 import io.streamae.testkit.PoisonMessages;
 import io.streamae.window.SensorWindow;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,6 +180,72 @@ class KafkaRoundTripITCase {
     assertResults(KAFKA.readAll(output, expectedWindows().size(), true, READ_TIMEOUT));
     assertDeadLetters(
         KAFKA.readAll(deadLetters, poisons.size() + 1, true, READ_TIMEOUT), poisons, true);
+  }
+
+  /**
+   * The dashboard as {@code streamae dashboard --kafka.bootstrap-servers …} starts it, on the job's
+   * own options, following the topics while the exactly-once job writes them: over its HTTP API it
+   * shows every window once (read_committed), every sensor with its windows and points, and the
+   * dead letters counted by reason.
+   */
+  @Test
+  void theDashboardFollowsTheJobsTopicsWhileItRuns() throws Exception {
+    List<PoisonMessages> poisons = List.of(PoisonMessages.NOT_JSON, PoisonMessages.NAN_TOKEN);
+    produce(SineSensors.readings(SENSORS, READINGS_PER_SENSOR, T0), poisons, true);
+    String[] args = jobArgs("exactly-once");
+    JobConfig config = JobConfig.from(ScoringJobMain.configuration(args));
+    try (Dashboard dashboard =
+        Dashboard.onKafka(
+            new Dashboard.Settings("localhost", 0, 500, 5_000),
+            config.kafka(),
+            KafkaResultsFollower.From.COMMITTED,
+            config.scoring())) {
+      run(args);
+
+      int windows = expectedWindows().size();
+      int dead = poisons.size() + 1; // and the tombstone
+      JsonNode summary = null;
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        summary = get(dashboard, "api/summary");
+        if (summary.path("windows").asLong() >= windows
+            && summary.path("deadLettersTotal").asLong() >= dead) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      Thread.sleep(1_000); // anything more would be a window counted twice
+      summary = get(dashboard, "api/summary");
+      assertThat(summary.path("windows").asLong()).as("summary %s", summary).isEqualTo(windows);
+      assertThat(summary.path("sensors").asInt()).isEqualTo(SENSORS.size());
+      assertThat(summary.path("deadLettersTotal").asLong()).isEqualTo(dead);
+      assertThat(summary.path("deadLetters").path("MALFORMED_JSON").asLong()).isPositive();
+      assertThat(summary.path("source").asText()).contains(output).contains(deadLetters);
+
+      JsonNode fleet = get(dashboard, "api/fleet?limit=50");
+      List<String> listed = new ArrayList<>();
+      fleet.path("rows").forEach(r -> listed.add(r.path("id").asText()));
+      assertThat(listed).containsExactlyInAnyOrderElementsOf(SENSORS);
+      int perSensor = READINGS_PER_SENSOR - SineSensors.TIMESTEPS + 1;
+      fleet.path("rows").forEach(r -> assertThat(r.path("windows").asInt()).isEqualTo(perSensor));
+
+      JsonNode sensor = get(dashboard, "api/sensor/" + SENSORS.get(0) + "?points=600");
+      assertThat(sensor.path("modelVersion").asText()).isEqualTo(bundle.versionLabel());
+      assertThat(sensor.path("score").size()).isEqualTo(perSensor);
+      List<String> features = new ArrayList<>();
+      sensor.path("features").forEach(f -> features.add(f.asText()));
+      assertThat(features).containsExactlyElementsOf(SineSensors.FEATURES);
+    }
+  }
+
+  private static JsonNode get(Dashboard dashboard, String path) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(dashboard.url() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
   }
 
   // --- job -------------------------------------------------------------------------------------
