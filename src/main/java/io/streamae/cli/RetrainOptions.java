@@ -69,6 +69,13 @@ final class RetrainOptions {
   String every;
 
   @Option(
+      names = "--retrain.min-interval",
+      paramLabel = "DURATION",
+      description =
+          "No retrain of a model sooner than this after its last one. Default: \"10 min\".")
+  String minInterval = "10 min";
+
+  @Option(
       names = "--retrain.epochs",
       paramLabel = "N",
       description = "Epochs of fine-tuning. Default: 5.")
@@ -104,6 +111,7 @@ final class RetrainOptions {
         .minDriftWindows(minDriftWindows)
         .checkEvery(checkEvery)
         .every(schedule)
+        .minInterval(TimeUtils.parseDuration(minInterval))
         .epochs(epochs)
         .learningRate(learningRate)
         .cpuShare(cpuShare)

@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param minDriftWindows fewest normal windows of the drifted sensors sampled since the drift was
  *     detected (so the new version sees the new behaviour)
  * @param every also retrain on this schedule (processing time), drift or not; null = only on drift
+ * @param minInterval no retrain of a model sooner than this after its last one (processing time):
+ *     bounds how much of the machine retraining takes when a drift outlasts one new version
  * @param epochs of fine-tuning
  * @param batchSize mini-batch size
  * @param learningRate Adam's learning rate for fine-tuning
@@ -42,6 +44,7 @@ public record RetrainSettings(
     int minWindows,
     int minDriftWindows,
     Duration every,
+    Duration minInterval,
     int epochs,
     int batchSize,
     double learningRate,
@@ -65,6 +68,7 @@ public record RetrainSettings(
     private int minWindows = 512;
     private int minDriftWindows = 200;
     private Duration every;
+    private Duration minInterval = Duration.ofMinutes(10);
     private int epochs = 5;
     private int batchSize = 64;
     private double learningRate = 1e-3;
@@ -122,6 +126,11 @@ public record RetrainSettings(
       return this;
     }
 
+    public Builder minInterval(Duration v) {
+      minInterval = v;
+      return this;
+    }
+
     public Builder epochs(int v) {
       epochs = v;
       return this;
@@ -173,6 +182,10 @@ public record RetrainSettings(
           every == null || !every.isNegative() && !every.isZero(),
           "retrain schedule (%s) must be positive",
           every);
+      check(
+          minInterval != null && !minInterval.isNegative(),
+          "retrain min interval (%s) must be >= 0",
+          minInterval);
       check(epochs >= 1, "retrain epochs (%s) must be >= 1", epochs);
       check(batchSize >= 1, "retrain batch size (%s) must be >= 1", batchSize);
       check(learningRate > 0, "retrain learning rate (%s) must be > 0", learningRate);
@@ -192,6 +205,7 @@ public record RetrainSettings(
           minWindows,
           minDriftWindows,
           every,
+          minInterval,
           epochs,
           batchSize,
           learningRate,

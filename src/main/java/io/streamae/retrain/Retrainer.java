@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *       training.options}.
  *   <li>The new version is published. Until results of it arrive no other retrain of that model
  *       starts; when they do, the drift detector starts afresh with the new version's reference.
+ *       The next retrain of the model comes {@code minInterval} after the publish at the earliest:
+ *       a drift the new version does not absorb fully (its sensors are a minority of the sample) is
+ *       retrained again then, not in a tight loop.
  * </ol>
  *
  * Not thread-safe: one feed thread calls {@link #accept}; {@link #stop()} may come from any thread.
@@ -103,6 +106,7 @@ public final class Retrainer {
     long seen;
     Map<String, Long> driftMark;
     Instant lastRetrain;
+    Instant lastPublished;
 
     ModelState(ModelBundle bundle) {
       AutoencoderSpec spec = bundle.metadata().architecture();
@@ -274,6 +278,10 @@ public final class Retrainer {
         return;
       }
     }
+    if (m.lastPublished != null
+        && clock.instant().isBefore(m.lastPublished.plus(settings.minInterval()))) {
+      return;
+    }
     DriftDetector.Assessment a = m.detector.assess();
     if (a.drifting()) {
       if (m.driftMark == null) {
@@ -382,6 +390,7 @@ public final class Retrainer {
     m.pending = bundle;
     m.pendingSince = m.seen;
     m.lastRetrain = clock.instant();
+    m.lastPublished = m.lastRetrain;
     m.driftMark = null;
     Event event =
         new Event(
