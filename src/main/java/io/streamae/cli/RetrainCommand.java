@@ -115,6 +115,7 @@ final class RetrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    io.streamae.retrain.RetrainSettings settings = retrainOptions.settings();
     List<String> names = new ArrayList<>();
     for (OptionSpec o : spec.options()) {
       names.addAll(List.of(o.names()));
@@ -159,8 +160,7 @@ final class RetrainCommand implements Callable<Integer> {
     }
     CountDownLatch done = new CountDownLatch(1);
     try (publisher) {
-      Retrainer retrainer =
-          new Retrainer(bundles, retrainOptions.settings(), publisher, System.out::println);
+      Retrainer retrainer = new Retrainer(bundles, settings, publisher, System.out::println);
       System.out.printf(
           "retraining %s from %s; new versions go to %s%n",
           bundles.stream().map(ModelBundle::versionLabel).toList(),
