@@ -212,8 +212,8 @@ public final class Retrainer {
     }
     ScoredWindow w;
     try {
-      // Feature names differ per model; read them with the first model's names, then re-read for
-      // another model if the id says so (a fleet of models shares its features in one job).
+      // Every model of a job has the job's features in the job's order (the swap checks it), so
+      // one feature order reads the results of all of them.
       w =
           ScoredWindow.parse(
               json, models.values().iterator().next().current.layout().featureNames());
