@@ -42,7 +42,8 @@ class ArchitectureTest {
     "io.streamae.exporter..",
     "io.streamae.local..",
     "io.streamae.source..",
-    "io.streamae.dashboard.."
+    "io.streamae.dashboard..",
+    "io.streamae.retrain.."
   };
 
   static final String[] NATIVE_STACK = {

@@ -111,6 +111,17 @@ final class BenchCommand implements Callable<Integer> {
   List<Integer> e2eBatches;
 
   @Option(
+      names = "--e2e-retrain-share",
+      split = ",",
+      paramLabel = "S",
+      description =
+          "for --e2e: also fine-tune the model in one thread paced to S of a core, as continual"
+              + " retraining does, while the pipeline runs; 0 = no retraining; several values run"
+              + " several points (default ${DEFAULT-VALUE})",
+      defaultValue = "0")
+  List<Double> e2eRetrainShares;
+
+  @Option(
       names = "--memory",
       description =
           "instead: keyed state per sensor on the job (heap backend), config B, at each --memory-sensors count")
@@ -154,15 +165,29 @@ final class BenchCommand implements Callable<Integer> {
             io.streamae.bench.PipelineBenchmark.run(model, 100, e2eWarmup, 0, 2, e2eBatches.get(0));
         System.out.println("# warm-up, not a measurement: " + warm.line("memory"));
       }
-      for (double rate : e2eRates) {
-        for (int batch : e2eBatches) {
-          var result =
-              io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);
-          System.out.println(
-              result.line(
-                  rate > 0
-                      ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate)
-                      : "memory"));
+      for (double share : e2eRetrainShares) {
+        io.streamae.bench.RetrainLoad load =
+            share > 0
+                ? new io.streamae.bench.RetrainLoad(
+                    io.streamae.model.io.ModelBundle.read(model), 2048, 5, share)
+                : null;
+        for (double rate : e2eRates) {
+          for (int batch : e2eBatches) {
+            var result =
+                io.streamae.bench.PipelineBenchmark.run(model, 100, e2eReadings, rate, 2, batch);
+            String pipeline =
+                rate > 0
+                    ? String.format(java.util.Locale.ROOT, "memory-rate-%.0f", rate)
+                    : "memory";
+            if (share > 0) {
+              pipeline += String.format(java.util.Locale.ROOT, "+retrain-%.2f", share);
+            }
+            System.out.println(result.line(pipeline));
+          }
+        }
+        if (load != null) {
+          System.out.println(load.line(share));
+          load.close();
         }
       }
       java.nio.file.Files.deleteIfExists(model);

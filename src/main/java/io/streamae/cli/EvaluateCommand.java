@@ -155,6 +155,16 @@ final class EvaluateCommand implements Callable<Integer> {
   int warmupRows;
 
   @Option(
+      names = "--online-retrain",
+      paramLabel = "N",
+      description =
+          "retrain each series' model every N rows after its training rows, fine-tuned from the"
+              + " current weights on the windows judged normal among the rows seen so far (never"
+              + " the labels), scored in plain Java with the job's scorer and calibration;"
+              + " 0 = off (default 0)")
+  int onlineRetrain;
+
+  @Option(
       names = "--parallel",
       defaultValue = "2",
       description = "series evaluated at once, one ND4J thread each (default ${DEFAULT-VALUE})")
@@ -255,6 +265,7 @@ final class EvaluateCommand implements Callable<Integer> {
             .seed(seed)
             .warmupRows(warmupRows)
             .parallel(parallel)
+            .onlineRetrainRows(onlineRetrain)
             .jobOptions(jobOptions)
             .format(
                 new EvaluationSeries.Format(

@@ -115,11 +115,22 @@ final class RunCommand implements Callable<Integer> {
       names = "--dashboard.rate",
       defaultValue = "100",
       description =
-          "With --dashboard: generator readings per second, so faults are seen as they"
-              + " begin; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
+          "With --dashboard or --continual-retrain: readings per second of the generator or"
+              + " file source, so faults are seen (and retraining happens) as they begin; 0 = as"
+              + " fast as possible. Default: ${DEFAULT-VALUE}.")
   double rate;
 
   @Mixin DashboardOptions dashboardOptions;
+
+  @Option(
+      names = "--continual-retrain",
+      description =
+          "Run the retrainer beside the job: it follows the results, fine-tunes a new model"
+              + " version when the model drifts and replaces the watched model with it"
+              + " (model.watch-interval defaults to 1 s); --retrain.* tune it. Default: off.")
+  boolean continualRetrain;
+
+  @Mixin RetrainOptions retrainOptions;
 
   @Unmatched List<String> overrides = new ArrayList<>();
 
@@ -146,6 +157,15 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException(String.format("--dashboard.rate (%s) must be >= 0", rate));
     }
     Dashboard page = null;
+    if (continualRetrain) {
+      if (!conf.contains(JobOptions.MODEL_WATCH_INTERVAL)) {
+        conf.set(JobOptions.MODEL_WATCH_INTERVAL, Duration.ofSeconds(1));
+      }
+      // The results file is flushed on checkpoints: checkpoint often so the retrainer keeps up.
+      if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+      }
+    }
     if (dashboard) {
       // The file sink flushes on checkpoints: checkpoint often so the page sees results at once.
       if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
@@ -165,17 +185,20 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean terminal = System.console() != null;
     ProgressBar training = new ProgressBar(System.err, terminal);
-    LocalRun.Result result =
+    LocalRun run =
         new LocalRun(
-                jobConfig,
-                conf,
-                System.out,
-                retrain,
-                System.err,
-                terminal,
-                training,
-                dashboard ? rate : 0)
-            .run();
+            jobConfig,
+            conf,
+            System.out,
+            retrain,
+            System.err,
+            terminal,
+            training,
+            dashboard || continualRetrain ? rate : 0);
+    if (continualRetrain) {
+      run.continualRetrain(retrainOptions.settings());
+    }
+    LocalRun.Result result = run.run();
     if (page != null) {
       System.out.printf(
           Locale.ROOT,

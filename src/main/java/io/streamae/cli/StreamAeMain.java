@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
       EvaluateCommand.class,
       ScoreCommand.class,
       PublishModelCommand.class,
+      RetrainCommand.class,
       ExamplesCommand.class,
       BenchCommand.class,
       DashboardCommand.class,

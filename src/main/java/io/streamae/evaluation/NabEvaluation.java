@@ -77,6 +77,9 @@ public final class NabEvaluation {
    */
   public static final int CALIBRATION_WINDOWS = 100;
 
+  /** Per series, what the progress line adds (online retraining). */
+  private final Map<String, String> notes = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Settings settings;
 
   public NabEvaluation(Settings settings) {
@@ -111,7 +114,8 @@ public final class NabEvaluation {
       int warmupRows,
       Map<String, String> jobOptions,
       int parallel,
-      EvaluationSeries.Format format) {
+      EvaluationSeries.Format format,
+      int onlineRetrainRows) {
 
     public static Builder builder() {
       return new Builder();
@@ -136,6 +140,16 @@ public final class NabEvaluation {
       private Map<String, String> jobOptions = Map.of();
       private int parallel = 2;
       private EvaluationSeries.Format format = EvaluationSeries.Format.NAB;
+      private int onlineRetrainRows = 0;
+
+      /**
+       * Retrain each series' model every {@code rows} rows after its training rows, from the
+       * windows judged normal among the rows seen so far ({@link OnlineRetrainScorer}); 0 = never.
+       */
+      public Builder onlineRetrainRows(int rows) {
+        this.onlineRetrainRows = rows;
+        return this;
+      }
 
       public Builder detector(String value) {
         this.detector = value;
@@ -244,6 +258,8 @@ public final class NabEvaluation {
         check(parallel >= 1, "parallel must be >= 1, was %s", parallel);
         check(timesteps >= 2, "timesteps must be >= 2, was %s", timesteps);
         check(format != null, "format must be set");
+        check(
+            onlineRetrainRows >= 0, "online retrain rows must be >= 0, was %s", onlineRetrainRows);
         // The training options and spec check the rest when the first model is built.
         TrainingOptions.builder()
             .epochs(epochs)
@@ -275,7 +291,8 @@ public final class NabEvaluation {
             warmupRows,
             jobOptions,
             parallel,
-            format);
+            format,
+            onlineRetrainRows);
       }
 
       private static void check(boolean ok, String template, Object... args) {
@@ -387,13 +404,14 @@ public final class NabEvaluation {
                   progress.finished(
                       String.format(
                           Locale.ROOT,
-                          counter + "%-60s %,7d rows: trained %.1f s, streamed %.1f s",
+                          counter + "%-60s %,7d rows: trained %.1f s, streamed %.1f s%s",
                           n,
                           total,
                           key,
                           run.series().rows(),
                           run.trainSeconds(),
-                          run.streamSeconds()),
+                          run.streamSeconds(),
+                          notes.getOrDefault(key, "")),
                       n,
                       total);
                   return run;
@@ -432,7 +450,22 @@ public final class NabEvaluation {
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
 
     long t1 = System.nanoTime();
-    SeriesRun run = stream(series, trainRows, bundle, model);
+    SeriesRun run;
+    if (settings.onlineRetrainRows() > 0) {
+      OnlineRetrainScorer.Outcome online =
+          new OnlineRetrainScorer(
+                  JobConfig.from(jobConfiguration(series, trainRows, model)).scoring(),
+                  io.streamae.retrain.RetrainSettings.builder().build(),
+                  settings.onlineRetrainRows())
+              .score(series, trainRows, bundle);
+      run = online.run();
+      notes.put(
+          key,
+          String.format(
+              Locale.ROOT, ", %d retrains in %.1f s", online.retrains(), online.retrainSeconds()));
+    } else {
+      run = stream(series, trainRows, bundle, model);
+    }
     double streamSeconds = (System.nanoTime() - t1) / 1e9;
     Path file = resultsPath(outDir, key);
     List<NabLabels.Window> windows = labels == null ? null : labels.windows(key);

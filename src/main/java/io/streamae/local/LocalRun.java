@@ -2,6 +2,7 @@ package io.streamae.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamae.dashboard.JsonLinesTail;
 import io.streamae.evaluation.NabLabels;
 import io.streamae.ingest.RawReading;
 import io.streamae.job.AnomalyDetectionJob;
@@ -16,6 +17,9 @@ import io.streamae.model.io.UnusableInputException;
 import io.streamae.model.training.TrainingListener;
 import io.streamae.model.training.TrainingOptions;
 import io.streamae.model.training.TrainingRunner;
+import io.streamae.retrain.RetrainSettings;
+import io.streamae.retrain.Retrainer;
+import io.streamae.retrain.WatchedFilePublisher;
 import io.streamae.scoring.ModelLoader;
 import io.streamae.sink.JsonLinesFileSink;
 import io.streamae.sink.RecordJson;
@@ -63,6 +67,7 @@ public final class LocalRun {
   private final boolean showProgress;
   private final TrainingListener trainingProgress;
   private final double readingsPerSecond;
+  private RetrainSettings continualRetrain;
 
   /**
    * @param retrain train the demo model on the source's normal prefix even when a bundled one fits
@@ -130,6 +135,17 @@ public final class LocalRun {
     this.readingsPerSecond = readingsPerSecond;
   }
 
+  /**
+   * Runs the retrainer beside the job ({@code run --continual-retrain}): it follows the results
+   * file, and publishes new versions over a working copy of the model that the job watches ({@code
+   * model.watch-interval} must be set). The job is stopped once every reading has a result or a
+   * dead letter (a watched job never ends by itself).
+   */
+  public LocalRun continualRetrain(RetrainSettings settings) {
+    this.continualRetrain = settings;
+    return this;
+  }
+
   /** Resource of the pre-trained demo model of a source, made by {@code run --retrain}. */
   static String bundledModel(String source) {
     return "/models/" + source + "-demo.sae";
@@ -178,6 +194,24 @@ public final class LocalRun {
       }
       modelPath = model.toString();
     }
+    if (continualRetrain != null) {
+      if (config.models().watchInterval() == null) {
+        throw new IllegalArgumentException(
+            "continual retraining publishes over the watched model: set model.watch-interval");
+      }
+      if (config.windowSlide() != 1) {
+        throw new IllegalArgumentException(
+            String.format(
+                "continual retraining rebuilds windows from consecutive results: window.slide"
+                    + " must be 1, was %s",
+                config.windowSlide()));
+      }
+      // A working copy: new versions replace it, never the model the run was started with.
+      Path working = outDir.resolve("continual").resolve("model.sae");
+      Files.createDirectories(working.getParent());
+      Files.copy(Paths.get(modelPath), working, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      modelPath = working.toString();
+    }
     JobConfig effective = config.withModelPath(modelPath);
     ModelBundle bundle = ModelLoader.load(modelPath);
 
@@ -222,19 +256,115 @@ public final class LocalRun {
     long expected =
         Math.max(0, source.readings() - (long) source.sensors() * (bundle.layout().timesteps() - 1))
             / config.windowSlide();
-    JobExecutionResult result;
+    JobExecutionResult result = null;
     double steadyWindows;
     long end;
+    ContinualRetraining retraining =
+        continualRetrain == null ? null : new ContinualRetraining(bundle, Paths.get(modelPath));
     try (RunProgress progress =
         new RunProgress(Paths.get(config.outputPath()), expected, err, showProgress).start()) {
-      result = env.execute("streamae-" + config.source());
+      if (retraining == null) {
+        result = env.execute("streamae-" + config.source());
+      } else {
+        runUntilEveryReadingIsAccountedFor(env, expected, retraining);
+      }
       end = System.nanoTime();
       steadyWindows =
           progress.steadyWindowsPerSecond(countLines(Paths.get(config.outputPath())), end);
+    } finally {
+      if (retraining != null) {
+        retraining.close();
+      }
     }
     double seconds = (end - start) / 1e9;
-    return summarize(modelPath, source, seconds, steadyWindows * config.windowSlide(), result);
+    Result summary =
+        summarize(modelPath, source, seconds, steadyWindows * config.windowSlide(), result);
+    if (retraining != null) {
+      retraining.summarize();
+    }
+    return summary;
   }
+
+  /** The retrainer beside a local job: follows the results file, replaces the watched model. */
+  private final class ContinualRetraining implements AutoCloseable {
+    final Retrainer retrainer;
+    final JsonLinesTail tail;
+    final WatchedFilePublisher publisher;
+
+    ContinualRetraining(ModelBundle bundle, Path watched) {
+      publisher = new WatchedFilePublisher(watched, watched.resolveSibling("versions"));
+      retrainer =
+          new Retrainer(
+              List.of(bundle),
+              continualRetrain,
+              publisher,
+              line -> out.printf(Locale.ROOT, "retrain: %s%n", line));
+      out.printf(
+          Locale.ROOT,
+          "continual retraining: following %s, new versions go to %s%n",
+          config.outputPath(),
+          publisher.describe());
+      tail =
+          new JsonLinesTail(
+              Paths.get(config.outputPath()),
+              line -> retrainer.accept(line.getBytes(StandardCharsets.UTF_8)),
+              () -> {},
+              java.time.Duration.ofMillis(200));
+    }
+
+    void summarize() {
+      out.printf(
+          Locale.ROOT,
+          "%ncontinual retraining: %d new version(s) from %,d results%n",
+          retrainer.events().size(),
+          retrainer.results());
+      retrainer.summary().forEach(out::println);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      retrainer.stop();
+      tail.close();
+    }
+  }
+
+  /**
+   * A job with a watched model never finishes: run it until the results and dead letters account
+   * for every reading (or the outputs have not grown for {@link #QUIET_END} while no retrain runs),
+   * then cancel it.
+   */
+  private void runUntilEveryReadingIsAccountedFor(
+      StreamExecutionEnvironment env, long expected, ContinualRetraining retraining)
+      throws Exception {
+    org.apache.flink.core.execution.JobClient client =
+        env.executeAsync("streamae-" + config.source());
+    long lastCount = -1;
+    long quietSince = System.nanoTime();
+    while (true) {
+      if (client.getJobStatus().get().isGloballyTerminalState()) {
+        client.getJobExecutionResult().get();
+        return;
+      }
+      long count =
+          countLines(Paths.get(config.outputPath()))
+              + countLines(Paths.get(config.deadLetterPath()));
+      if (count >= expected) {
+        break;
+      }
+      if (count != lastCount || retraining.retrainer.training()) {
+        lastCount = count;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > QUIET_END.toNanos()) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    retraining.retrainer.stop();
+    client.cancel().get();
+  }
+
+  /** How long a continually retrained local run may produce nothing before it is stopped. */
+  private static final java.time.Duration QUIET_END = java.time.Duration.ofSeconds(30);
 
   /** Copies the pre-trained demo model if there is one for this source and it fits the windows. */
   private boolean extractBundledModel(Path model) throws IOException {
@@ -359,7 +489,9 @@ public final class LocalRun {
         List<RawReading> readings =
             FileReadings.inEventTimeOrder(history, file.getFileName().toString());
         DataStream<RawReading> stream =
-            env.fromData(readings, TypeInformation.of(RawReading.class)).uid("file-readings");
+            readingsPerSecond > 0 && continualRetrain != null
+                ? paced(env, readings)
+                : env.fromData(readings, TypeInformation.of(RawReading.class)).uid("file-readings");
         return new Source(
             stream,
             String.format(
@@ -378,6 +510,34 @@ public final class LocalRun {
                   "source.kind (%s) cannot run locally; use generator, nab or file (Kafka runs through jobs/)",
                   config.source()));
     }
+  }
+
+  /** The file's readings at {@code readingsPerSecond}, in the same order, from one subtask. */
+  private DataStream<RawReading> paced(StreamExecutionEnvironment env, List<RawReading> readings) {
+    ArrayList<byte[]> payloads = new ArrayList<>(readings.size());
+    ArrayList<String> origins = new ArrayList<>(readings.size());
+    long[] times = new long[readings.size()];
+    for (int i = 0; i < readings.size(); i++) {
+      payloads.add(readings.get(i).payload());
+      origins.add(readings.get(i).source());
+      times[i] = readings.get(i).ingestTimestamp();
+    }
+    org.apache.flink.connector.datagen.source.GeneratorFunction<Long, RawReading> next =
+        index -> {
+          int i = Math.toIntExact(index);
+          return new RawReading(payloads.get(i), origins.get(i), times[i]);
+        };
+    return env.fromSource(
+            new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(
+                next,
+                readings.size(),
+                org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perSecond(
+                    readingsPerSecond),
+                TypeInformation.of(RawReading.class)),
+            WatermarkStrategy.noWatermarks(),
+            "file-readings")
+        .setParallelism(1)
+        .uid("file-readings");
   }
 
   private SyntheticSensors sensors() {

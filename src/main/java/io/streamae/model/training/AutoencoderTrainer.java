@@ -23,6 +23,18 @@ public final class AutoencoderTrainer {
 
   public static TrainingResult train(
       AutoencoderSpec spec, TrainingData data, TrainingOptions options) {
+    return train(spec, data, options, null);
+  }
+
+  /**
+   * Fine-tuning: like {@link #train(AutoencoderSpec, TrainingData, TrainingOptions)}, but training
+   * starts from {@code initial} (the parameters of an earlier model of the same spec) instead of
+   * freshly initialised weights; the optimiser's moments start afresh.
+   *
+   * @param initial parameters to start from, or null for a fresh initialisation
+   */
+  public static TrainingResult train(
+      AutoencoderSpec spec, TrainingData data, TrainingOptions options, ParameterSet initial) {
     if (data.timesteps() != spec.timesteps() || data.features() != spec.features()) {
       throw new IllegalArgumentException(
           String.format(
@@ -40,6 +52,9 @@ public final class AutoencoderTrainer {
         spec.kind() == ModelKind.LSTM
             ? new LstmGraphNetwork(spec, options)
             : new DenseSameDiffNetwork(spec, options);
+    if (initial != null) {
+      network.restore(initial);
+    }
 
     int validation = (int) Math.floor(data.count() * options.validationFraction());
     if (validation >= data.count()) {

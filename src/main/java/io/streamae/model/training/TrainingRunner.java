@@ -166,6 +166,89 @@ public final class TrainingRunner {
     return new Outcome(ModelBundle.of(metadata, result.network()), result, errors, diagnostics);
   }
 
+  /**
+   * A new version of a model trained further from its weights on newer windows (continual
+   * retraining).
+   *
+   * @param parent the bundle in use: its spec, normalisation and calibration method are kept, its
+   *     parameters are where training starts
+   * @param windows windows in the parent's normalised units, oldest first (the newest {@code
+   *     options.validationFraction()} are held out and calibrate the new threshold)
+   * @param dataSource what the windows are, for the bundle's provenance
+   * @param details more provenance (parent version, what triggered the retrain, …), stored with the
+   *     training options in {@code training.options}
+   */
+  public record FineTuneRequest(
+      ModelBundle parent,
+      TrainingData windows,
+      TrainingOptions options,
+      String modelVersion,
+      String dataSource,
+      Map<String, Object> details) {}
+
+  /** Fine-tunes {@code request.parent()} on the request's windows into a new bundle version. */
+  public static Outcome fineTune(FineTuneRequest request) {
+    ModelBundle parent = request.parent();
+    AutoencoderSpec spec = parent.metadata().architecture();
+    TrainingData data = request.windows();
+    TrainingResult result =
+        AutoencoderTrainer.train(spec, data, request.options(), parent.network().parameters());
+    int first = result.trainingWindows();
+    int heldOut = result.validationWindows();
+    int from = heldOut > 0 ? first : 0;
+    int count = heldOut > 0 ? heldOut : first;
+    double[] errors = windowErrors(result, data, from, count);
+    ModelMetadata.Calibration before = parent.metadata().calibration();
+    ModelMetadata.Calibration calibration =
+        ThresholdCalibrator.calibrate(
+            before.method(), before.parameter(), before.errorKind(), errors);
+    TrainingOptions o = request.options();
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("fineTunedFrom", parent.versionLabel());
+    opts.put("batchSize", o.batchSize());
+    opts.put("learningRate", o.optimizer().learningRate());
+    opts.put("validationFraction", o.validationFraction());
+    opts.put("reconstructionWeight", o.reconstructionWeight());
+    opts.put("predictionWeight", o.predictionWeight());
+    opts.putAll(request.details());
+    Normalizer normalizer = parent.normalizer();
+    ModelMetadata metadata =
+        new ModelMetadata(
+            ModelBundle.FORMAT_VERSION,
+            parent.metadata().modelId(),
+            request.modelVersion(),
+            Instant.now().toString(),
+            spec,
+            parent.metadata().featureNames(),
+            parent.metadata().normalization(),
+            calibration,
+            new ModelMetadata.Provenance(
+                request.dataSource(),
+                windowsSha256(data),
+                data.count(),
+                result.trainingWindows(),
+                result.validationWindows(),
+                result.history().size(),
+                result.bestEpoch(),
+                result.finalTrainLoss(),
+                result.finalValidationLoss(),
+                o.seed(),
+                opts,
+                libraries()),
+            null);
+    Diagnostics diagnostics = diagnostics(result, data, from, count, errors, normalizer);
+    return new Outcome(ModelBundle.of(metadata, result.network()), result, errors, diagnostics);
+  }
+
+  /** SHA-256 of the windows and futures as little-endian float32: names the exact training data. */
+  static String windowsSha256(TrainingData data) {
+    java.nio.ByteBuffer bytes =
+        java.nio.ByteBuffer.allocate((data.windows().length + data.futures().length) * 4)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(data.windows()).put(data.futures());
+    return ModelBundle.sha256(bytes.array());
+  }
+
   /** Trains and writes {@code bundle} plus {@code <bundle>.report.html}. */
   public static Outcome trainAndWrite(Request request, Path bundle) throws IOException {
     Outcome outcome = train(request);
