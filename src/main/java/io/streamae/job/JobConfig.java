@@ -271,6 +271,7 @@ public record JobConfig(
         .rangeCheck(c.get(JobOptions.SCORING_RANGE_CHECK))
         .rangeMargin(nonNegative(c, JobOptions.SCORING_RANGE_MARGIN))
         .seasonalMaxPeriod(seasonalMaxPeriod(c))
+        .restoreWindows(nonNegativeInt(c, JobOptions.SCORING_RESTORE_WINDOWS))
         .build();
   }
 
@@ -282,6 +283,12 @@ public record JobConfig(
 
   private static double nonNegative(Configuration c, ConfigOption<Double> option) {
     double v = c.get(option);
+    check(v >= 0, option, v, "must be >= 0");
+    return v;
+  }
+
+  private static int nonNegativeInt(Configuration c, ConfigOption<Integer> option) {
+    int v = c.get(option);
     check(v >= 0, option, v, "must be >= 0");
     return v;
   }

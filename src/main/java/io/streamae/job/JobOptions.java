@@ -277,6 +277,17 @@ public final class JobOptions {
                   + " periods earlier. Costs up to 3 x period x features x 4 bytes of state per"
                   + " sensor. 0 turns this off.");
 
+  public static final ConfigOption<Integer> SCORING_RESTORE_WINDOWS =
+      ConfigOptions.key("scoring.restore-windows")
+          .intType()
+          .defaultValue(60)
+          .withDescription(
+              "After an alarm was relearned (scoring.relearn-after), the windows in a row that must"
+                  + " be normal by the sensor's reference of before the alarm for it to return to"
+                  + " that reference: the fault is over and its errors leave the reference, so"
+                  + " they do not mute the next fault. After 4 x scoring.relearn-after without"
+                  + " that, the new level stays. 0 = never return.");
+
   public static final ConfigOption<String> SCORING_COMBINE =
       ConfigOptions.key("scoring.combine")
           .stringType()

@@ -49,10 +49,14 @@ import java.util.Locale;
  * alarm, not a flicker. While a sensor is in alarm its reference is frozen: an ongoing fault is
  * never learned as the new normal, and its score stays high as long as its errors stay abnormal.
  * Only when the alarm has lasted {@code relearnAfter} (event time) does the sensor learn again, so
- * a lasting new operating level stops alarming shortly after that. For the first {@code
- * warmupWindows} windows of a sensor the score is 0, nothing is flagged and every window teaches
- * the reference. With {@code alarmSuppression}, no new alarm episode is raised within that time
- * after the previous one started.
+ * a lasting new operating level stops alarming shortly after that. What it learns then is
+ * provisional: the reference of before the alarm is kept, and when {@code restoreWindows} windows
+ * in a row are normal by it again (the fault ended and the old behaviour is back) the sensor
+ * returns to it, so the fault's errors do not stay in the reference and mute the next fault. After
+ * {@link #KEEP_RELEARNED_AFTER} × {@code relearnAfter} without that return, the new level is kept
+ * for good. For the first {@code warmupWindows} windows of a sensor the score is 0, nothing is
+ * flagged and every window teaches the reference. With {@code alarmSuppression}, no new alarm
+ * episode is raised within that time after the previous one started.
  *
  * <p>Range check. A reading beyond every value the sensor has shown, by more than {@code
  * rangeMargin} of its range so far, counts as a tail of 1e-10 (score 0.67) whatever the model's
@@ -96,6 +100,9 @@ public final class AnomalyLikelihood implements Serializable {
 
   /** ln p of a reading beyond the sensor's range: 1e-10, score 0.67. */
   static final double RANGE_LOG_TAIL = Math.log(1e-10);
+
+  /** A relearned alarm's regime is kept for good after this many times {@code relearnAfter}. */
+  static final long KEEP_RELEARNED_AFTER = 4;
 
   /** Decades of tail probability that score 0.5. */
   static final double HALF_SCORE_DECADES = 5.0;
@@ -155,6 +162,8 @@ public final class AnomalyLikelihood implements Serializable {
    * @param rangeMargin how far beyond, as a share of the sensor's range so far
    * @param seasonalMaxPeriod longest rhythm a sensor's {@link SeasonalReference} looks for, in
    *     windows; 0 turns that stream off
+   * @param restoreWindows windows in a row that must be normal by the reference of before a
+   *     relearned alarm for the sensor to return to that reference; 0 = never return
    */
   public record Settings(
       int warmupWindows,
@@ -167,7 +176,8 @@ public final class AnomalyLikelihood implements Serializable {
       Combine combine,
       boolean rangeCheck,
       double rangeMargin,
-      int seasonalMaxPeriod)
+      int seasonalMaxPeriod,
+      int restoreWindows)
       implements Serializable {
 
     public static Builder builder() {
@@ -187,6 +197,7 @@ public final class AnomalyLikelihood implements Serializable {
       private boolean rangeCheck = true;
       private double rangeMargin = 0.02;
       private int seasonalMaxPeriod = 1440;
+      private int restoreWindows = 60;
 
       public Builder warmupWindows(int value) {
         this.warmupWindows = value;
@@ -243,6 +254,11 @@ public final class AnomalyLikelihood implements Serializable {
         return this;
       }
 
+      public Builder restoreWindows(int value) {
+        this.restoreWindows = value;
+        return this;
+      }
+
       public Settings build() {
         check(warmupWindows >= 0, "warm-up must be >= 0 windows, was %s", warmupWindows);
         check(historyWindows >= 2, "history must be >= 2 windows, was %s", historyWindows);
@@ -271,6 +287,7 @@ public final class AnomalyLikelihood implements Serializable {
             "seasonal max period must be 0 (off) or >= %s windows, was %s",
             SeasonalReference.MIN_PERIOD,
             seasonalMaxPeriod);
+        check(restoreWindows >= 0, "restore windows must be >= 0, was %s", restoreWindows);
         return new Settings(
             warmupWindows,
             historyWindows,
@@ -282,7 +299,8 @@ public final class AnomalyLikelihood implements Serializable {
             combine,
             rangeCheck,
             rangeMargin,
-            seasonalMaxPeriod);
+            seasonalMaxPeriod,
+            restoreWindows);
       }
 
       private static void check(boolean ok, String template, Object... args) {
@@ -361,6 +379,23 @@ public final class AnomalyLikelihood implements Serializable {
     public float[] seasonResiduals;
 
     public long seasonResidualCount;
+
+    /**
+     * The reference as it was when a long alarm started to be learned ({@code relearnAfter}): its
+     * histogram, decayed totals and windows learned per stream; null when not relearning. If the
+     * sensor's windows turn normal again by this reference, the fault is over and the reference
+     * returns to it, so the fault's errors do not mute the next one.
+     */
+    public float[] heldHistogram;
+
+    public double[] heldMass;
+    public long[] heldSamples;
+
+    /** Event time the held reference was taken. */
+    public long heldSince;
+
+    /** Consecutive windows judged normal by the held reference. */
+    public int heldNormalRun;
 
     public State() {}
 
@@ -634,6 +669,9 @@ public final class AnomalyLikelihood implements Serializable {
     // A sensor in alarm does not learn its fault, unless the alarm has lasted long enough to be
     // a new normal.
     boolean learn = !inAlarm || eventTime - state.alarmSince >= settings.relearnAfterMs();
+    if (settings.restoreWindows() > 0) {
+      holdOrRestore(state, inAlarm && learn, averageR, averageP, averageS, eventTime);
+    }
     if (learn) {
       learn(state, RECONSTRUCTION, averageR);
       learn(state, PREDICTION, averageP);
@@ -769,6 +807,56 @@ public final class AnomalyLikelihood implements Serializable {
     return Math.min(0.0, sum + Math.log(series));
   }
 
+  /**
+   * Keeps the reference of before a long alarm while that alarm is being learned, and returns to it
+   * once {@code restoreWindows} consecutive windows are normal by it again (the fault ended); after
+   * {@link #KEEP_RELEARNED_AFTER} × {@code relearnAfter} of event time the learned regime stays (a
+   * new normal).
+   */
+  private void holdOrRestore(
+      State state,
+      boolean relearning,
+      double averageR,
+      double averageP,
+      double averageS,
+      long eventTime) {
+    if (state.heldHistogram == null) {
+      if (relearning) {
+        state.heldHistogram = state.histogram.clone();
+        state.heldMass = state.mass.clone();
+        state.heldSamples = state.samples.clone();
+        state.heldSince = eventTime;
+        state.heldNormalRun = 0;
+      }
+      return;
+    }
+    if (state.heldHistogram.length != state.histogram.length
+        || eventTime - state.heldSince >= KEEP_RELEARNED_AFTER * settings.relearnAfterMs()) {
+      dropHeld(state);
+      return;
+    }
+    double heldTail =
+        combine(
+            logTail(
+                state.heldHistogram, state.heldMass, state.heldSamples, RECONSTRUCTION, averageR),
+            logTail(state.heldHistogram, state.heldMass, state.heldSamples, PREDICTION, averageP),
+            logTail(state.heldHistogram, state.heldMass, state.heldSamples, SEASONAL, averageS));
+    state.heldNormalRun = heldTail > logReleaseTail ? state.heldNormalRun + 1 : 0;
+    if (state.heldNormalRun >= settings.restoreWindows()) {
+      state.histogram = state.heldHistogram;
+      state.mass = state.heldMass;
+      state.samples = state.heldSamples;
+      dropHeld(state);
+    }
+  }
+
+  private static void dropHeld(State state) {
+    state.heldHistogram = null;
+    state.heldMass = null;
+    state.heldSamples = null;
+    state.heldNormalRun = 0;
+  }
+
   /** Widens a state written with fewer streams (an older savepoint) to {@link #STREAMS}. */
   private void grow(State state) {
     if (state.samples.length >= STREAMS) {
@@ -821,11 +909,15 @@ public final class AnomalyLikelihood implements Serializable {
 
   /** ln p of {@code value} under the stream's reference; NaN when it cannot be judged yet. */
   static double logTail(State state, int stream, double value) {
-    if (Double.isNaN(value) || state.samples[stream] < MIN_SAMPLES) {
+    return logTail(state.histogram, state.mass, state.samples, stream, value);
+  }
+
+  /** ln p of {@code value} under a reference given by its arrays; NaN when it cannot judge. */
+  static double logTail(float[] h, double[] streamMass, long[] samples, int stream, double value) {
+    if (Double.isNaN(value) || samples[stream] < MIN_SAMPLES) {
       return Double.NaN;
     }
     int base = stream * BINS;
-    float[] h = state.histogram;
     double total = 0;
     for (int b = 0; b < BINS; b++) {
       total += h[base + b];
@@ -851,7 +943,7 @@ public final class AnomalyLikelihood implements Serializable {
       }
       double beta = Math.max(MIN_TAIL_SCALE, excess / target);
       // Few excesses say little about the tail's width: widen it by 1/√m.
-      double m = TAIL_SHARE * state.mass[stream];
+      double m = TAIL_SHARE * streamMass[stream];
       beta *= 1 + 1 / Math.sqrt(Math.max(1.0, m));
       double exponential = Math.log(TAIL_SHARE) - (value - q) / beta;
       // Never rarer than the reference itself says: errors this large that the sensor showed

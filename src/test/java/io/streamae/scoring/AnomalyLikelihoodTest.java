@@ -174,6 +174,54 @@ class AnomalyLikelihoodTest {
   }
 
   @Test
+  void aFaultLearnedAfterRelearnAfterLeavesTheReferenceWhenItEnds() {
+    // One-minute windows: a four-hour fault (learned after two), five normal hours, then the
+    // same fault for an hour. Without the return to the reference of before the first fault,
+    // its learned errors make the second one look ordinary.
+    double[] errors = normalErrors(2400, 21);
+    Random random = new Random(22);
+    for (int i = 600; i < 840; i++) {
+      errors[i] *= 20 * Math.exp(0.3 * random.nextGaussian());
+    }
+    for (int i = 1140; i < 1200; i++) {
+      errors[i] *= 20 * Math.exp(0.3 * random.nextGaussian());
+    }
+    Settings.Builder b = settings().historyWindows(8640).relearnAfter(Duration.ofHours(2));
+    List<Result> restored = run(b.build(), errors);
+    List<Result> kept = run(b.restoreWindows(0).build(), errors);
+
+    long second = restored.subList(1140, 1200).stream().filter(Result::anomalous).count();
+    long secondKept = kept.subList(1140, 1200).stream().filter(Result::anomalous).count();
+    assertThat(second).as("second fault alarmed, of 60 windows").isGreaterThanOrEqualTo(55);
+    assertThat(secondKept).as("without the return").isLessThan(30);
+    // Normal windows between the faults stay quiet either way.
+    assertThat(restored.subList(900, 1140).stream().filter(Result::anomalous).count())
+        .isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void aLastingNewLevelIsKeptAfterFourTimesRelearnAfter() {
+    // A level that never returns: after 4 x relearnAfter the relearned reference stays, and a
+    // return to the old level much later is judged against the new one.
+    double[] errors = normalErrors(1600, 23);
+    for (int i = 300; i < errors.length; i++) {
+      errors[i] *= 10;
+    }
+    Settings s = settings().historyWindows(8640).relearnAfter(Duration.ofMinutes(60)).build();
+    AnomalyLikelihood likelihood = new AnomalyLikelihood(s);
+    AnomalyLikelihood.State state = AnomalyLikelihood.State.create(s);
+    boolean held = false;
+    for (int i = 0; i < errors.length; i++) {
+      likelihood.update(state, errors[i], Double.NaN, T0 + i * MINUTE);
+      held |= state.heldHistogram != null;
+    }
+    assertThat(held).as("the reference of before the alarm was kept for a while").isTrue();
+    assertThat(state.heldHistogram).as("and dropped once the new level had lasted").isNull();
+    List<Result> results = run(s, errors);
+    assertThat(results.subList(700, 1600).stream().filter(Result::anomalous).count()).isZero();
+  }
+
+  @Test
   void anAnomalyLeavingTheHistoryDoesNotRaiseTheScoresOfNormalWindowsAfterIt() {
     Settings s = settings().historyWindows(200).build();
     double[] clean = normalErrors(1200, 5);
