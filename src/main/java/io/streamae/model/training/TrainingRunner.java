@@ -117,27 +117,14 @@ public final class TrainingRunner {
             history, normalizer, spec.timesteps(), spec.predictedSteps(), request.windowStride());
     TrainingResult result = AutoencoderTrainer.train(spec, data, request.options());
 
-    int first = result.trainingWindows();
-    int heldOut = result.validationWindows();
-    // Without a validation split the threshold comes from the training windows themselves.
-    int from = heldOut > 0 ? first : 0;
-    int count = heldOut > 0 ? heldOut : first;
-    double[] errors = windowErrors(result, data, from, count);
+    HeldOut held = heldOut(result, data);
+    double[] errors = held.errors();
     String kind = spec.mode().reconstructs() ? "reconstruction" : "prediction";
     ModelMetadata.Calibration calibration =
         ThresholdCalibrator.calibrate(
             request.calibrationMethod(), request.calibrationParameter(), kind, errors);
 
-    Map<String, Object> opts = new LinkedHashMap<>();
-    TrainingOptions o = request.options();
-    opts.put("batchSize", o.batchSize());
-    opts.put("learningRate", o.optimizer().learningRate());
-    opts.put("validationFraction", o.validationFraction());
-    opts.put("earlyStoppingPatience", o.earlyStoppingPatience());
-    opts.put("reconstructionWeight", o.reconstructionWeight());
-    opts.put("predictionWeight", o.predictionWeight());
-    opts.put("inputNoise", o.inputNoise());
-    opts.put("maskProbability", o.maskProbability());
+    Map<String, Object> opts = optionsOf(request.options());
     ModelMetadata metadata =
         new ModelMetadata(
             ModelBundle.FORMAT_VERSION,
@@ -148,21 +135,16 @@ public final class TrainingRunner {
             history.featureNames(),
             new ModelMetadata.Normalization(normalizer.mean(), normalizer.std()),
             calibration,
-            new ModelMetadata.Provenance(
+            provenance(
                 request.dataSource(),
                 history.sha256(),
                 history.usableRows(),
-                result.trainingWindows(),
-                result.validationWindows(),
-                result.history().size(),
-                result.bestEpoch(),
-                result.finalTrainLoss(),
-                result.finalValidationLoss(),
-                o.seed(),
-                opts,
-                libraries()),
+                result,
+                request.options(),
+                opts),
             null);
-    Diagnostics diagnostics = diagnostics(result, data, from, count, errors, normalizer);
+    Diagnostics diagnostics =
+        diagnostics(result, data, held.from(), held.count(), errors, normalizer);
     return new Outcome(ModelBundle.of(metadata, result.network()), result, errors, diagnostics);
   }
 
@@ -193,23 +175,15 @@ public final class TrainingRunner {
     TrainingData data = request.windows();
     TrainingResult result =
         AutoencoderTrainer.train(spec, data, request.options(), parent.network().parameters());
-    int first = result.trainingWindows();
-    int heldOut = result.validationWindows();
-    int from = heldOut > 0 ? first : 0;
-    int count = heldOut > 0 ? heldOut : first;
-    double[] errors = windowErrors(result, data, from, count);
+    HeldOut held = heldOut(result, data);
+    double[] errors = held.errors();
     ModelMetadata.Calibration before = parent.metadata().calibration();
     ModelMetadata.Calibration calibration =
         ThresholdCalibrator.calibrate(
             before.method(), before.parameter(), before.errorKind(), errors);
-    TrainingOptions o = request.options();
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("fineTunedFrom", parent.versionLabel());
-    opts.put("batchSize", o.batchSize());
-    opts.put("learningRate", o.optimizer().learningRate());
-    opts.put("validationFraction", o.validationFraction());
-    opts.put("reconstructionWeight", o.reconstructionWeight());
-    opts.put("predictionWeight", o.predictionWeight());
+    opts.putAll(optionsOf(request.options()));
     opts.putAll(request.details());
     Normalizer normalizer = parent.normalizer();
     ModelMetadata metadata =
@@ -222,22 +196,67 @@ public final class TrainingRunner {
             parent.metadata().featureNames(),
             parent.metadata().normalization(),
             calibration,
-            new ModelMetadata.Provenance(
+            provenance(
                 request.dataSource(),
                 windowsSha256(data),
                 data.count(),
-                result.trainingWindows(),
-                result.validationWindows(),
-                result.history().size(),
-                result.bestEpoch(),
-                result.finalTrainLoss(),
-                result.finalValidationLoss(),
-                o.seed(),
-                opts,
-                libraries()),
+                result,
+                request.options(),
+                opts),
             null);
-    Diagnostics diagnostics = diagnostics(result, data, from, count, errors, normalizer);
+    Diagnostics diagnostics =
+        diagnostics(result, data, held.from(), held.count(), errors, normalizer);
     return new Outcome(ModelBundle.of(metadata, result.network()), result, errors, diagnostics);
+  }
+
+  /** The windows the threshold is calibrated on, and their errors. */
+  private record HeldOut(int from, int count, double[] errors) {}
+
+  /**
+   * The held-out validation windows; without a validation split, the training windows themselves.
+   */
+  private static HeldOut heldOut(TrainingResult result, TrainingData data) {
+    int first = result.trainingWindows();
+    int validation = result.validationWindows();
+    int from = validation > 0 ? first : 0;
+    int count = validation > 0 ? validation : first;
+    return new HeldOut(from, count, windowErrors(result, data, from, count));
+  }
+
+  /** The training options a bundle records. */
+  private static Map<String, Object> optionsOf(TrainingOptions o) {
+    Map<String, Object> opts = new LinkedHashMap<>();
+    opts.put("batchSize", o.batchSize());
+    opts.put("learningRate", o.optimizer().learningRate());
+    opts.put("validationFraction", o.validationFraction());
+    opts.put("earlyStoppingPatience", o.earlyStoppingPatience());
+    opts.put("reconstructionWeight", o.reconstructionWeight());
+    opts.put("predictionWeight", o.predictionWeight());
+    opts.put("inputNoise", o.inputNoise());
+    opts.put("maskProbability", o.maskProbability());
+    return opts;
+  }
+
+  private static ModelMetadata.Provenance provenance(
+      String dataSource,
+      String dataSha256,
+      long rows,
+      TrainingResult result,
+      TrainingOptions o,
+      Map<String, Object> opts) {
+    return new ModelMetadata.Provenance(
+        dataSource,
+        dataSha256,
+        rows,
+        result.trainingWindows(),
+        result.validationWindows(),
+        result.history().size(),
+        result.bestEpoch(),
+        result.finalTrainLoss(),
+        result.finalValidationLoss(),
+        o.seed(),
+        opts,
+        libraries());
   }
 
   /** SHA-256 of the windows and futures as little-endian float32: names the exact training data. */
