@@ -2,6 +2,7 @@ package io.streamae.cli;
 
 import io.streamae.job.ConfigLoader;
 import io.streamae.job.JobOptions;
+import io.streamae.retrain.KafkaModelPublisher;
 import io.streamae.scoring.ModelUpdate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -104,15 +104,8 @@ final class PublishModelCommand implements Callable<Integer> {
       }
     }
     props.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers.trim());
-    props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
-    props.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-    props.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-    props.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "20000");
-    props.setProperty(
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.setProperty(
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(KafkaModelPublisher.producerProperties(props))) {
       RecordMetadata sent =
           producer
               .send(

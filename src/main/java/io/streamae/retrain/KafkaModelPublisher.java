@@ -35,6 +35,15 @@ public final class KafkaModelPublisher implements ModelPublisher {
     this.bundleDir = bundleDir.toAbsolutePath();
     this.uriPrefix = uriPrefix;
     this.topic = topic;
+    this.producer = new KafkaProducer<>(producerProperties(kafkaProperties));
+  }
+
+  /**
+   * Producer settings for a model update: {@code kafkaProperties} plus acknowledgement by every
+   * replica and bounded waits, so an update is either on the topic or reported as failed within
+   * half a minute.
+   */
+  public static Properties producerProperties(Properties kafkaProperties) {
     Properties props = new Properties();
     props.putAll(kafkaProperties);
     props.setProperty(ProducerConfig.ACKS_CONFIG, "all");
@@ -45,7 +54,7 @@ public final class KafkaModelPublisher implements ModelPublisher {
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.setProperty(
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    this.producer = new KafkaProducer<>(props);
+    return props;
   }
 
   @Override
