@@ -569,47 +569,34 @@ public final class NabEvaluation {
     for (int i = n - 1; i >= 0; i--) {
       rowOf.put(series.timestampsMs()[i], i); // the first row of a repeated timestamp wins
     }
-    double[] scores = new double[n];
-    boolean[] alarms = new boolean[n];
-    double[] recon = new double[n];
-    double[] pred = new double[n];
-    boolean[] seen = new boolean[n];
-    Arrays.fill(recon, Double.NaN);
-    Arrays.fill(pred, Double.NaN);
-    int warming = 0;
+    RowResults rows = new RowResults(n);
     try (results) {
       while (results.hasNext()) {
         AnomalyRecord r = results.next();
         Integer row = rowOf.get(r.windowEnd());
-        if (row == null || seen[row]) {
+        if (row == null || rows.seen(row)) {
           continue;
         }
-        seen[row] = true;
-        scores[row] = Math.max(0.0, Math.min(1.0, r.anomalyScore()));
-        alarms[row] = r.anomalous();
-        recon[row] = r.reconstructionError();
-        pred[row] = r.predictionError();
-        if (r.warmingUp()) {
-          warming++;
-        }
+        rows.record(
+            row,
+            r.anomalyScore(),
+            r.anomalous(),
+            r.reconstructionError(),
+            r.predictionError(),
+            r.warmingUp());
       }
-    }
-    int unscored = 0;
-    for (boolean s : seen) {
-      unscored += s ? 0 : 1;
     }
     // The collect sink hands over its last batch when the job ends; a lost batch would show as
     // an unscored newest row, which the job scores unless a gap restarted its windows just before.
     int last = rowOf.get(Arrays.stream(series.timestampsMs()).max().orElseThrow());
-    if (n >= settings.timesteps() && !seen[last]) {
+    if (n >= settings.timesteps() && !rows.seen(last)) {
       LOG.warn(
           "series {}: no result for its newest row {} (a gap just before it, or the job's"
               + " output ended early); unscored rows score 0",
           series.name(),
           last + 1);
     }
-    return new SeriesRun(
-        series, trainRows, scores, alarms, recon, pred, unscored, warming, 0, 0, null);
+    return rows.toRun(series, trainRows);
   }
 
   /**

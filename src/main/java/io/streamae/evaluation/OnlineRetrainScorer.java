@@ -52,13 +52,7 @@ final class OnlineRetrainScorer {
     int n = series.rows();
     int f = series.features();
     int t = initial.layout().timesteps();
-    double[] scores = new double[n];
-    boolean[] alarms = new boolean[n];
-    double[] recon = new double[n];
-    double[] pred = new double[n];
-    boolean[] seen = new boolean[n];
-    Arrays.fill(recon, Double.NaN);
-    Arrays.fill(pred, Double.NaN);
+    RowResults rows = new RowResults(n);
 
     ModelBundle bundle = initial;
     AnomalyScorer scorer = new AnomalyScorer(bundle, 1);
@@ -74,7 +68,6 @@ final class OnlineRetrainScorer {
     int[] kept = new int[n];
     int count = 0;
     long last = Long.MIN_VALUE;
-    int warming = 0;
     int retrains = 0;
     double retrainSeconds = 0;
     int nextRetrain = trainRows + everyRows;
@@ -125,12 +118,13 @@ final class OnlineRetrainScorer {
               r.predictionError(),
               r.lastValues(),
               r.windowEnd());
-      seen[row] = true;
-      scores[row] = Math.max(0.0, Math.min(1.0, c.score()));
-      alarms[row] = c.anomalous();
-      recon[row] = r.reconstructionError();
-      pred[row] = r.predictionError();
-      warming += c.warmingUp() ? 1 : 0;
+      rows.record(
+          row,
+          c.score(),
+          c.anomalous(),
+          r.reconstructionError(),
+          r.predictionError(),
+          c.warmingUp());
       float[] lastValues = Arrays.copyOfRange(values, (t - 1) * f, t * f);
       sampler.offer(
           new ScoredWindow(
@@ -146,15 +140,7 @@ final class OnlineRetrainScorer {
               windowTs[t - 1],
               lastValues));
     }
-    int unscored = 0;
-    for (boolean s : seen) {
-      unscored += s ? 0 : 1;
-    }
-    return new Outcome(
-        new NabEvaluation.SeriesRun(
-            series, trainRows, scores, alarms, recon, pred, unscored, warming, 0, 0, null),
-        retrains,
-        retrainSeconds);
+    return new Outcome(rows.toRun(series, trainRows), retrains, retrainSeconds);
   }
 
   private ModelBundle fineTune(ModelBundle parent, NormalWindowSampler sampler, int k) {
